@@ -1,0 +1,42 @@
+#include "hashlake/stream/delta_sink.h"
+
+#include <filesystem>
+
+#include <arrow/table.h>
+
+namespace hashlake::stream {
+
+arrow::Result<std::unique_ptr<DeltaSink>> DeltaSink::Make(
+    const std::string& path, const arrow::Schema& schema,
+    const std::vector<std::string>& partition_columns, std::string app_id) {
+  ARROW_ASSIGN_OR_RAISE(auto table, lake::DeltaTable::OpenOrCreate(path, schema, partition_columns));
+  ARROW_ASSIGN_OR_RAISE(auto snapshot, table->LoadSnapshot());
+  return std::unique_ptr<DeltaSink>(new DeltaSink(std::move(table), std::move(app_id),
+                                                  snapshot.version));
+}
+
+arrow::Result<std::optional<int64_t>> DeltaSink::LastCommittedBatch() {
+  ARROW_ASSIGN_OR_RAISE(auto snapshot, table_->LoadSnapshot());
+  version_ = snapshot.version;
+  return snapshot.TxnVersion(app_id_);
+}
+
+arrow::Status DeltaSink::Commit(int64_t batch_id, const std::shared_ptr<arrow::Table>& rows,
+                                const std::string& batch_info_json) {
+  lake::CommitOptions options;
+  options.txn = lake::CommitOptions::TxnMarker{app_id_, batch_id};
+  options.operation = "STREAMING UPDATE";
+  options.operation_parameters = {{"outputMode", "\"Append\""},
+                                  {"queryId", "\"" + app_id_ + "\""},
+                                  {"epochId", "\"" + std::to_string(batch_id) + "\""}};
+  options.commit_info_extra = {{"hashlake", batch_info_json}};
+  ARROW_ASSIGN_OR_RAISE(auto result, table_->Append(*rows, options));
+  version_ = result.version;
+  return arrow::Status::OK();
+}
+
+std::string DeltaSink::name() const {
+  return std::filesystem::path(table_->path()).filename().string();
+}
+
+}  // namespace hashlake::stream

@@ -1,0 +1,262 @@
+#include "hashlake/stream/hashtag_job.h"
+
+#include <unistd.h>
+
+#include <filesystem>
+#include <map>
+
+#include <gtest/gtest.h>
+
+#include "hashlake/core/bus_message.h"
+#include "hashlake/core/test_util.h"
+
+namespace hashlake::stream {
+namespace {
+
+namespace fs = std::filesystem;
+using std::chrono::milliseconds;
+using std::chrono::seconds;
+
+Timestamp At(int64_t s) { return FromMicros(1'700'000'000'000'000 + s * 1'000'000); }
+
+// An in-memory topic shared by consumers, so that a "restarted" job sees the same bus.
+struct MemoryTopic {
+  std::vector<std::vector<bus::ConsumedMessage>> partitions;
+  bus::OffsetMap committed;
+
+  explicit MemoryTopic(int n) : partitions(n) {}
+  void Append(int partition, std::string value) {
+    auto& p = partitions[partition];
+    p.push_back({bus::PartitionId{partition}, bus::Offset{static_cast<int64_t>(p.size())}, "",
+                 std::move(value), At(0)});
+  }
+};
+
+class MemoryConsumer final : public bus::Consumer {
+ public:
+  explicit MemoryConsumer(MemoryTopic* topic) : topic_(topic) {}
+  arrow::Result<std::vector<bus::ConsumedMessage>> Poll(std::size_t max, milliseconds) override {
+    std::vector<bus::ConsumedMessage> out;
+    for (size_t p = 0; p < topic_->partitions.size(); ++p) {
+      auto& pos = position_[bus::PartitionId{static_cast<int32_t>(p)}].value;
+      while (out.size() < max && pos < static_cast<int64_t>(topic_->partitions[p].size())) {
+        out.push_back(topic_->partitions[p][pos++]);
+      }
+    }
+    return out;
+  }
+  arrow::Status Seek(bus::PartitionId p, bus::Offset o) override {
+    position_[p] = o;
+    return arrow::Status::OK();
+  }
+  arrow::Result<bus::OffsetMap> Committed() override { return topic_->committed; }
+  arrow::Status Commit(const bus::OffsetMap& offsets) override {
+    topic_->committed = offsets;
+    return arrow::Status::OK();
+  }
+  arrow::Result<bus::OffsetMap> EndOffsets() override {
+    bus::OffsetMap ends;
+    for (size_t p = 0; p < topic_->partitions.size(); ++p) {
+      ends[bus::PartitionId{static_cast<int32_t>(p)}] =
+          bus::Offset{static_cast<int64_t>(topic_->partitions[p].size())};
+    }
+    return ends;
+  }
+  std::vector<bus::PartitionId> Assignment() const override {
+    std::vector<bus::PartitionId> out;
+    for (size_t p = 0; p < topic_->partitions.size(); ++p) {
+      out.push_back(bus::PartitionId{static_cast<int32_t>(p)});
+    }
+    return out;
+  }
+
+ private:
+  MemoryTopic* topic_;
+  bus::OffsetMap position_;
+};
+
+// A table held in memory; `fail_at_batch` makes the commit of that batch fail once,
+// as a crash between two table commits would.
+struct MemoryTable {
+  std::map<int64_t, std::shared_ptr<arrow::Table>> batches;
+  int64_t fail_at_batch = -1;
+  int64_t Rows() const {
+    int64_t n = 0;
+    for (const auto& [id, t] : batches) n += t->num_rows();
+    return n;
+  }
+};
+
+class MemorySink final : public TableSink {
+ public:
+  MemorySink(std::string name, MemoryTable* table) : name_(std::move(name)), table_(table) {}
+  arrow::Result<std::optional<int64_t>> LastCommittedBatch() override {
+    if (table_->batches.empty()) return std::nullopt;
+    return table_->batches.rbegin()->first;
+  }
+  arrow::Status Commit(int64_t batch_id, const std::shared_ptr<arrow::Table>& rows,
+                       const std::string&) override {
+    if (batch_id == table_->fail_at_batch) {
+      table_->fail_at_batch = -1;
+      return arrow::Status::IOError("injected failure committing batch ", batch_id);
+    }
+    EXPECT_EQ(table_->batches.count(batch_id), 0u) << name_ << " got batch " << batch_id << " twice";
+    table_->batches[batch_id] = rows;
+    return arrow::Status::OK();
+  }
+  std::string name() const override { return name_; }
+
+ private:
+  std::string name_;
+  MemoryTable* table_;
+};
+
+std::string PostJson(const std::string& id, int64_t second, std::vector<std::string> tags) {
+  Post p;
+  p.id = id;
+  p.author_id = "u" + id;
+  p.created_at = At(second);
+  p.hashtags = std::move(tags);
+  return EncodeRecord(Record{p});
+}
+
+class HashtagJobTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("hashlake-job-" + std::to_string(::getpid()) + "-" +
+                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  arrow::Result<std::unique_ptr<HashtagJob>> NewJob() {
+    HashtagJobOptions options;
+    options.window = seconds(10);
+    options.watermark = seconds(0);
+    options.max_batch = 4;
+    options.checkpoint_dir = dir_;
+    HashtagJobSinks sinks{std::make_unique<MemorySink>("posts", &posts_),
+                          std::make_unique<MemorySink>("hashtag_counts", &counts_),
+                          std::make_unique<MemorySink>("rejected", &rejected_)};
+    return HashtagJob::Make(options, std::make_unique<MemoryConsumer>(&topic_), std::move(sinks),
+                            live_);
+  }
+
+  // Sum of counts per (window start, hashtag) over every committed hashtag_counts batch.
+  std::map<std::pair<int64_t, std::string>, int64_t> Counts() const {
+    std::map<std::pair<int64_t, std::string>, int64_t> out;
+    for (const auto& [id, table] : counts_.batches) {
+      auto starts = std::static_pointer_cast<arrow::TimestampArray>(table->column(0)->chunk(0));
+      auto tags = std::static_pointer_cast<arrow::StringArray>(table->column(2)->chunk(0));
+      auto counts = std::static_pointer_cast<arrow::Int64Array>(table->column(3)->chunk(0));
+      for (int64_t i = 0; i < table->num_rows(); ++i) {
+        out[{starts->Value(i), tags->GetString(i)}] += counts->Value(i);
+      }
+    }
+    return out;
+  }
+
+  void Feed() {
+    // 2 partitions, 12 posts over windows [0,10), [10,20), [20,30), plus 2 dead letters.
+    topic_.Append(0, PostJson("1", 1, {"a", "b"}));
+    topic_.Append(1, PostJson("2", 2, {"a"}));
+    topic_.Append(0, PostJson("3", 5, {"c"}));
+    topic_.Append(1, "this is not a record");
+    topic_.Append(0, PostJson("4", 11, {"a"}));
+    topic_.Append(1, PostJson("5", 12, {"b"}));
+    topic_.Append(0, PostJson("6", 14, {"b"}));
+    Rejected bad{SourceKind::kReplay, "invalid JSON", "{oops", At(3)};
+    topic_.Append(1, EncodeRecord(Record{bad}));
+    topic_.Append(0, PostJson("7", 21, {"a"}));
+    topic_.Append(1, PostJson("8", 3, {"late"}));  // late once [0,10) has closed
+    topic_.Append(0, PostJson("9", 25, {}));
+    topic_.Append(1, PostJson("10", 26, {"c"}));
+  }
+
+  fs::path dir_;
+  MemoryTopic topic_{2};
+  MemoryTable posts_, counts_, rejected_;
+  std::shared_ptr<LiveView> live_ = std::make_shared<LiveView>();
+};
+
+TEST_F(HashtagJobTest, CountsEachClosedWindowOnce) {
+  Feed();
+  ASSERT_OK_AND_ASSIGN(auto job, NewJob());
+  while (true) {
+    ASSERT_OK_AND_ASSIGN(auto report, job->RunBatch(milliseconds(0)));
+    if (report.batch_id < 0) break;
+  }
+  ASSERT_OK_AND_ASSIGN(auto lag, job->Lag());
+  EXPECT_EQ(lag, 0);
+  ASSERT_OK(job->CloseAllWindows().status());
+  EXPECT_EQ(posts_.Rows(), 10);
+  EXPECT_EQ(rejected_.Rows(), 2);
+  const auto counts = Counts();
+  const int64_t w0 = ToMicros(At(0)), w10 = ToMicros(At(10)), w20 = ToMicros(At(20));
+  EXPECT_EQ(counts.at({w0, "a"}), 2);
+  EXPECT_EQ(counts.at({w0, "b"}), 1);
+  EXPECT_EQ(counts.at({w0, "c"}), 1);
+  EXPECT_EQ(counts.at({w10, "b"}), 2);
+  EXPECT_EQ(counts.at({w20, "c"}), 1);
+  int64_t total = 0;
+  for (const auto& [key, n] : counts) total += n;
+  // 13 hashtags in accepted posts, minus the one late post's tag if it arrived late.
+  EXPECT_EQ(total + job->late_records(), 13);
+  EXPECT_EQ(live_->Top(std::chrono::hours(1), 1).top[0].first, "a");
+}
+
+TEST_F(HashtagJobTest, CrashBetweenTableCommitsIsFinishedOnRestartExactlyOnce) {
+  Feed();
+  // Reference run in another directory, no failures.
+  std::map<std::pair<int64_t, std::string>, int64_t> expected;
+  int64_t expected_posts;
+  {
+    HashtagJobTest reference;
+    reference.dir_ = dir_.string() + "-ref";
+    reference.topic_ = topic_;
+    ASSERT_OK_AND_ASSIGN(auto job, reference.NewJob());
+    for (int i = 0; i < 10; ++i) ASSERT_OK(job->RunBatch(milliseconds(0)).status());
+    ASSERT_OK(job->CloseAllWindows().status());
+    expected = reference.Counts();
+    expected_posts = reference.posts_.Rows();
+    fs::remove_all(reference.dir_);
+  }
+  // Crash after posts of batch 0 committed but before its hashtag_counts did, and
+  // again before posts of batch 2.
+  counts_.fail_at_batch = 0;
+  posts_.fail_at_batch = 2;
+  int restarts = 0;
+  while (true) {
+    auto job_or = NewJob();
+    if (!job_or.ok()) {
+      ++restarts;
+      ASSERT_LT(restarts, 10) << job_or.status().ToString();
+      continue;
+    }
+    auto job = std::move(job_or).ValueUnsafe();
+    bool crashed = false;
+    for (int i = 0; i < 10 && !crashed; ++i) crashed = !job->RunBatch(milliseconds(0)).ok();
+    if (crashed) {
+      ++restarts;
+      continue;
+    }
+    ASSERT_OK(job->CloseAllWindows().status());
+    break;
+  }
+  EXPECT_GE(restarts, 2);
+  EXPECT_EQ(posts_.Rows(), expected_posts);
+  EXPECT_EQ(Counts(), expected);
+}
+
+TEST_F(HashtagJobTest, RefusesTablesAheadOfAMissingCheckpoint) {
+  Feed();
+  {
+    ASSERT_OK_AND_ASSIGN(auto job, NewJob());
+    ASSERT_OK(job->RunBatch(milliseconds(0)).status());
+  }
+  fs::remove_all(dir_);
+  ASSERT_ERROR_CONTAINS(NewJob().status(), "checkpoint directory");
+}
+
+}  // namespace
+}  // namespace hashlake::stream
