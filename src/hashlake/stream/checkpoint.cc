@@ -1,5 +1,7 @@
 #include "hashlake/stream/checkpoint.h"
 
+#include <charconv>
+
 #include <simdjson.h>
 
 #include "hashlake/core/atomic_file.h"

@@ -192,7 +192,7 @@ arrow::Result<BatchReport> HashtagJob::Execute(const BatchPlan& plan,
       continue;
     }
     if (auto* post = std::get_if<Post>(&*decoded)) {
-      ARROW_RETURN_NOT_OK(posts.Append(*post));
+      ARROW_RETURN_NOT_OK(posts.Append(*post, position));
       windows_.Add(post->created_at, post->hashtags);
       if (live_view_) live_view_->Add(post->created_at, post->hashtags);
     } else {

@@ -61,6 +61,8 @@ std::shared_ptr<arrow::Schema> PostsSchema() {
       arrow::field("geo_source", arrow::utf8()),
       arrow::field("like_count", arrow::int64()),
       arrow::field("repost_count", arrow::int64()),
+      arrow::field("bus_partition", arrow::int32()),
+      arrow::field("bus_offset", arrow::int64()),
       arrow::field("date", arrow::date32(), false),
   });
   return schema;
@@ -96,7 +98,18 @@ PostsBuilder::PostsBuilder() {
                  .ValueOrDie();  // cannot fail for these fixed types
 }
 
-arrow::Status PostsBuilder::Append(const Post& p) {
+static arrow::Status AppendPosition(arrow::RecordBatchBuilder& b, int i, BusPosition position) {
+  auto* partition = Field<arrow::Int32Builder>(b, i);
+  auto* offset = Field<arrow::Int64Builder>(b, i + 1);
+  if (position.partition < 0) {
+    ARROW_RETURN_NOT_OK(partition->AppendNull());
+    return offset->AppendNull();
+  }
+  ARROW_RETURN_NOT_OK(partition->Append(position.partition));
+  return offset->Append(position.offset);
+}
+
+arrow::Status PostsBuilder::Append(const Post& p, BusPosition position) {
   auto& b = *builder_;
   ARROW_RETURN_NOT_OK(AppendString(b, 0, p.id, false));
   ARROW_RETURN_NOT_OK(AppendString(b, 1, std::string(ToString(p.source)), false));
@@ -121,7 +134,8 @@ arrow::Status PostsBuilder::Append(const Post& p) {
   ARROW_RETURN_NOT_OK(AppendString(b, 18, std::string(ToString(p.geo_source)), false));
   ARROW_RETURN_NOT_OK(Field<arrow::Int64Builder>(b, 19)->Append(p.like_count));
   ARROW_RETURN_NOT_OK(Field<arrow::Int64Builder>(b, 20)->Append(p.repost_count));
-  ARROW_RETURN_NOT_OK(Field<arrow::Date32Builder>(b, 21)->Append(DaysSinceEpoch(p.created_at)));
+  ARROW_RETURN_NOT_OK(AppendPosition(b, 21, position));
+  ARROW_RETURN_NOT_OK(Field<arrow::Date32Builder>(b, 23)->Append(DaysSinceEpoch(p.created_at)));
   ++length_;
   return arrow::Status::OK();
 }
@@ -144,15 +158,7 @@ arrow::Status RejectedBuilder::Append(const Rejected& r, BusPosition position) {
   ARROW_RETURN_NOT_OK(
       Field<arrow::Int64Builder>(b, 3)->Append(static_cast<int64_t>(r.payload.size())));
   ARROW_RETURN_NOT_OK(Field<arrow::TimestampBuilder>(b, 4)->Append(ToMicros(r.at)));
-  auto* partition = Field<arrow::Int32Builder>(b, 5);
-  auto* offset = Field<arrow::Int64Builder>(b, 6);
-  if (position.partition >= 0) {
-    ARROW_RETURN_NOT_OK(partition->Append(position.partition));
-    ARROW_RETURN_NOT_OK(offset->Append(position.offset));
-  } else {
-    ARROW_RETURN_NOT_OK(partition->AppendNull());
-    ARROW_RETURN_NOT_OK(offset->AppendNull());
-  }
+  ARROW_RETURN_NOT_OK(AppendPosition(b, 5, position));
   ARROW_RETURN_NOT_OK(Field<arrow::Date32Builder>(b, 7)->Append(DaysSinceEpoch(r.at)));
   ++length_;
   return arrow::Status::OK();

@@ -1,0 +1,35 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+#include <arrow/result.h>
+
+#include "hashlake/core/config.h"
+
+namespace hashlake::cli {
+
+/// Exit codes shared by every command.
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitFailure = 1;  ///< The work failed (I/O, network…).
+inline constexpr int kExitUsage = 2;    ///< A bad flag, config key or value.
+
+/// Options every command accepts, and where a command leaves its exit code.
+struct CommandContext {
+  std::string config_path;           ///< --config; ./hashlake.toml when present
+  std::vector<std::string> sets;     ///< --set key=value, in order
+  int exit_code = kExitOk;
+};
+
+/// The effective configuration: defaults, the TOML file, --set, then the environment.
+arrow::Result<Config> LoadConfig(const CommandContext& context);
+
+/// Prints "hashlake: <message>" as one line on stderr.
+void PrintError(const std::string& message);
+
+void AddDemoCommand(CLI::App& root, CommandContext& context);
+void AddConfigCommand(CLI::App& root, CommandContext& context);
+void AddLakeCommand(CLI::App& root, CommandContext& context);
+
+}  // namespace hashlake::cli
