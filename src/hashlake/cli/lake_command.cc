@@ -1,7 +1,9 @@
 #include <iostream>
 #include <optional>
 
-#include <fmt/core.h>
+#include <arrow/type.h>
+#include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "hashlake/cli/command.h"
 #include "hashlake/lake/delta_table.h"
