@@ -47,7 +47,10 @@ else()
   add_library(hashlake_arrow INTERFACE)
   # SYSTEM: Arrow's headers are not ours to keep warning-free.
   target_include_directories(hashlake_arrow SYSTEM INTERFACE ${PYARROW_INCLUDE_DIR})
-  target_link_libraries(hashlake_arrow INTERFACE
+  # libarrow/libparquet export the symbols of their own vendored simdjson. Debian's
+  # libsimdjson must come first on every link line, or --as-needed drops it and our
+  # calls (compiled against simdjson 3.0.1 headers) land in Arrow's copy and crash.
+  target_link_libraries(hashlake_arrow INTERFACE simdjson::simdjson
     ${PYARROW_LIBRARY_DIR}/libparquet.so ${PYARROW_LIBRARY_DIR}/libarrow.so)
   # The wheel's libraries live in the venv: record where, so the binary runs from anywhere.
   set(CMAKE_BUILD_RPATH "${PYARROW_LIBRARY_DIR}")

@@ -32,6 +32,6 @@ mkdir -p test-artifacts
 HASHLAKE_BUILD_DIR="$ROOT/build-test" HASHLAKE_ARTIFACTS="$ROOT/test-artifacts" \
   .venv/bin/python -m pytest -q tests/integration
 
-log "browser test"
+log "browser test (headless Chromium against hashlake demo)"
 HASHLAKE_BUILD_DIR="$ROOT/build-test" HASHLAKE_ARTIFACTS="$ROOT/test-artifacts" \
-  node --test tests/browser/
+  tests/browser/run_against_demo.sh

@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
@@ -12,6 +13,14 @@
 #include "hashlake/core/bus_message.h"
 
 namespace hashlake::source {
+
+/// Running totals of a source, for logs, metrics and the dashboard.
+struct SourceStats {
+  uint64_t posts = 0;     ///< Posts handed out by Poll.
+  uint64_t rejected = 0;  ///< Dead letters handed out by Poll.
+  uint64_t skipped = 0;   ///< Well-formed events that are not posts (likes, deletes...).
+  uint64_t bytes = 0;     ///< Input bytes read (after decompression); 0 where not meaningful.
+};
 
 /// A stream of records from the outside world. One thread calls Poll; Stop may be
 /// called from any thread and makes a blocked Poll return promptly.
@@ -32,6 +41,9 @@ class Source {
 
   /// Asks a blocked Poll to return. Thread-safe.
   virtual void Stop() = 0;
+
+  /// Totals so far. Thread-safe.
+  virtual SourceStats Stats() const = 0;
 
   /// A short description for logs and the dashboard, e.g. "synth(seed=42, 500/s)".
   virtual std::string Describe() const = 0;
