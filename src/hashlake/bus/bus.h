@@ -1,14 +1,14 @@
 #pragma once
 
+#include <arrow/result.h>
+#include <arrow/status.h>
+
 #include <chrono>
 #include <cstdint>
 #include <map>
 #include <memory>
 #include <string>
 #include <vector>
-
-#include <arrow/result.h>
-#include <arrow/status.h>
 
 #include "hashlake/core/time.h"
 
@@ -28,7 +28,7 @@ struct Offset {
 using OffsetMap = std::map<PartitionId, Offset>;
 
 struct Message {
-  std::string key;    ///< Chooses the partition (hash of the key); may be empty.
+  std::string key;  ///< Chooses the partition (hash of the key); may be empty.
   std::string value;
   Timestamp timestamp{};
 };
@@ -67,12 +67,17 @@ class Consumer {
   virtual arrow::Status Commit(const OffsetMap& next_offsets) = 0;
   /// The offset the next produced message will get, per assigned partition (for lag).
   virtual arrow::Result<OffsetMap> EndOffsets() = 0;
+  /// The earliest offset still available, per assigned partition: older messages were
+  /// deleted by retention, and a Seek before it lands on it.
+  virtual arrow::Result<OffsetMap> BeginningOffsets() = 0;
   virtual std::vector<PartitionId> Assignment() const = 0;
 };
 
 /// Backends are chosen by URL:
-///   log:///abs/dir?partitions=4   the embedded log (topic = the directory)
-/// (kafka:// and kinesis:// come with their issues).
+///   log:///abs/dir?partitions=4   the embedded log (topic = the directory; `log://rel/dir`
+///                                 is relative to the working directory). Query keys are
+///                                 the fields of EmbeddedLogOptions (embedded_log_options.h).
+/// Any other scheme is an Invalid error listing the allowed ones.
 arrow::Result<std::unique_ptr<Producer>> MakeProducer(const std::string& url);
 arrow::Result<std::unique_ptr<Consumer>> MakeConsumer(const std::string& url,
                                                       const std::string& group);
