@@ -122,6 +122,7 @@ arrow::Status ConvertRow(std::string_view column, const Row& row, std::vector<Ac
     r.data_change = row.Bool("dataChange").value_or(false);
     r.extended_file_metadata = row.Bool("extendedFileMetadata");
     r.size = row.Int("size");
+    if (row.Child("partitionValues") != nullptr) r.partition_values = row.Map("partitionValues");
     r.deletion_vector = Dv(row);
     out->push_back(std::move(r));
   } else if (column == "metaData") {

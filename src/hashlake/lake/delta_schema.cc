@@ -203,12 +203,8 @@ arrow::Result<std::string> DeltaPrimitiveTypeName(const arrow::DataType& type) {
     case arrow::Type::DATE32: return "date";
     case arrow::Type::TIMESTAMP: {
       const auto& ts = static_cast<const arrow::TimestampType&>(type);
-      if (ts.timezone().empty()) {
-        return arrow::Status::NotImplemented(
-            "timestamp without time zone needs Delta feature timestampNtz (not supported at "
-            "writer version 2); use a UTC timestamp");
-      }
-      return "timestamp";
+      // A tz-naive timestamp is timestamp_ntz (the table then needs feature timestampNtz).
+      return ts.timezone().empty() ? "timestamp_ntz" : "timestamp";
     }
     case arrow::Type::DECIMAL128: {
       const auto& d = static_cast<const arrow::Decimal128Type&>(type);

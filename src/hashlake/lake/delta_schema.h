@@ -16,8 +16,8 @@ namespace hashlake::lake {
 /// integer<->int32, short<->int16, byte<->int8, float, double, boolean, binary<->binary,
 /// date<->date32, timestamp<->timestamp(us, "UTC") (any unit with a time zone writes as
 /// timestamp), decimal(p,s)<->decimal128, array<->list, map<->map, struct<->struct.
-/// `timestamp_ntz` is read as a tz-naive timestamp(us) but never written: it needs a table
-/// feature this writer (w2) does not have, so a tz-naive Arrow timestamp is an error.
+/// timestamp_ntz<->tz-naive timestamp(us) (DeltaTable::Create then enables table feature
+/// timestampNtz).
 /// Field metadata: Arrow key/value strings are written as JSON strings; on read, string
 /// values come back unquoted and other JSON values as their compact JSON text.
 arrow::Result<std::string> ToDeltaSchemaString(const arrow::Schema& schema);

@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <cctype>
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
+#include <set>
 
 #include <arrow/api.h>
 #include <arrow/compute/api_vector.h>
@@ -18,6 +20,8 @@
 #include "hashlake/lake/log_store.h"
 #include "hashlake/lake/partition.h"
 #include "hashlake/lake/stats.h"
+#include "hashlake/lake/table_properties.h"
+#include "hashlake/lake/table_uri.h"
 #include "hashlake/lake/uuid.h"
 
 namespace hashlake::lake {
@@ -44,6 +48,12 @@ int64_t NowMs() {
 }
 
 std::string NormalizePath(const std::string& path) {
+  if (path.starts_with("file://")) {
+    auto uri = ParseTableUri(path);
+    if (uri.ok()) return uri->root;
+  }
+  // Roots of other stores ("s3://bucket/prefix") are theirs to interpret.
+  if (path.find("://") != std::string::npos) return path;
   std::string p = std::filesystem::absolute(std::filesystem::path(path)).lexically_normal();
   while (p.size() > 1 && p.back() == '/') p.pop_back();
   return p;
@@ -57,24 +67,100 @@ bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
          });
 }
 
+bool FieldHasMetadata(const arrow::Field& field, const std::string& key) {
+  if (field.metadata() && field.metadata()->Contains(key)) return true;
+  for (const auto& child : field.type()->fields()) {
+    if (FieldHasMetadata(*child, key)) return true;
+  }
+  return false;
+}
+
+bool SchemaHasMetadata(const arrow::Schema& schema, const std::string& key) {
+  return std::any_of(schema.fields().begin(), schema.fields().end(),
+                     [&](const auto& f) { return FieldHasMetadata(*f, key); });
+}
+
+bool HasConstraints(const Snapshot& s) {
+  return std::any_of(s.metadata.configuration.begin(), s.metadata.configuration.end(),
+                     [](const auto& kv) { return kv.first.starts_with("delta.constraints."); });
+}
+
+/// Writer features hashlake honours: appendOnly and inCommitTimestamp are implemented;
+/// the others need no work from an appending/compacting writer unless the table uses them
+/// (checked below).
+constexpr const char* kSupportedWriterFeatures[] = {
+    "appendOnly", "invariants", "checkConstraints", "changeDataFeed", "generatedColumns",
+    "timestampNtz", "inCommitTimestamp", "vacuumProtocolCheck"};
+
 arrow::Status CheckWritable(const Snapshot& s) {
   ARROW_RETURN_NOT_OK(CheckReadable(s));
   const auto& p = s.protocol;
-  if (p.min_writer_version > 2) {
+  std::vector<std::string> unsupported;
+  if (p.min_writer_version == 7) {
+    for (const auto& f : p.writer_features) {
+      if (std::none_of(std::begin(kSupportedWriterFeatures), std::end(kSupportedWriterFeatures),
+                       [&](const char* k) { return f == k; })) {
+        unsupported.push_back(f);
+      }
+    }
+  } else if (p.min_writer_version == 5) {
+    unsupported.push_back("columnMapping");
+  } else if (p.min_writer_version == 6) {
+    unsupported.push_back("identityColumns");
+  } else if (p.min_writer_version > 7) {
+    unsupported.push_back("writer version " + std::to_string(p.min_writer_version));
+  }
+  if (!unsupported.empty()) {
     std::string features;
-    for (const auto& f : p.writer_features) features += (features.empty() ? "" : ", ") + f;
+    for (const auto& f : unsupported) features += (features.empty() ? "" : ", ") + f;
     return arrow::Status::NotImplemented("table ", s.table_root, " needs Delta writer version ",
-                                         p.min_writer_version, " [", features,
-                                         "]; hashlake writes writer version 2 only");
+                                         p.min_writer_version, " with feature(s) [", features,
+                                         "], which hashlake does not write");
   }
   for (const auto& field : s.schema->fields()) {
-    if (field->metadata() && field->metadata()->Contains("delta.invariants")) {
+    if (FieldHasMetadata(*field, "delta.invariants")) {
       return arrow::Status::NotImplemented("column '", field->name(),
                                            "' has a delta.invariants expression, which "
                                            "hashlake cannot evaluate; refusing to write");
     }
   }
+  if (HasConstraints(s)) {
+    return arrow::Status::NotImplemented("table ", s.table_root,
+                                         " has CHECK constraints (delta.constraints.*), which "
+                                         "hashlake cannot evaluate; refusing to write");
+  }
+  if (SchemaHasMetadata(*s.schema, "delta.generationExpression")) {
+    return arrow::Status::NotImplemented("table ", s.table_root,
+                                         " has generated columns, which hashlake cannot "
+                                         "compute; refusing to write");
+  }
   return arrow::Status::OK();
+}
+
+bool HasNtzTimestamp(const arrow::DataType& type) {
+  if (type.id() == arrow::Type::TIMESTAMP &&
+      static_cast<const arrow::TimestampType&>(type).timezone().empty()) {
+    return true;
+  }
+  return std::any_of(type.fields().begin(), type.fields().end(),
+                     [](const auto& f) { return HasNtzTimestamp(*f->type()); });
+}
+
+/// The protocol a new table needs: r1/w2 unless it uses table features.
+arrow::Result<Protocol> ProtocolFor(const arrow::Schema& schema,
+                                    const std::map<std::string, std::string>& configuration) {
+  Metadata m;
+  m.configuration = configuration;
+  ARROW_ASSIGN_OR_RAISE(auto props, TableProperties::FromMetadata(m));
+  bool ntz = std::any_of(schema.fields().begin(), schema.fields().end(),
+                         [](const auto& f) { return HasNtzTimestamp(*f->type()); });
+  if (!ntz && !props.in_commit_timestamps) return Protocol{1, 2, {}, {}};
+  Protocol p{ntz ? 3 : 1, 7, {}, {}};
+  if (ntz) p.reader_features.push_back("timestampNtz");
+  if (props.append_only) p.writer_features.push_back("appendOnly");
+  if (props.in_commit_timestamps) p.writer_features.push_back("inCommitTimestamp");
+  if (ntz) p.writer_features.push_back("timestampNtz");
+  return p;
 }
 
 /// `data` reordered and cast to `schema`; absent nullable columns become null.
@@ -192,14 +278,17 @@ arrow::Result<std::unique_ptr<DeltaTable>> DeltaTable::Create(
   std::string root = NormalizePath(path);
   ARROW_RETURN_NOT_OK(CheckPartitionColumns(schema, partition_columns));
   ARROW_ASSIGN_OR_RAISE(auto schema_string, ToDeltaSchemaString(schema));
-  for (const auto& field : schema.fields()) {
-    if (field->metadata() && field->metadata()->Contains("delta.invariants")) {
-      return arrow::Status::NotImplemented("column invariants are not supported");
-    }
+  if (SchemaHasMetadata(schema, "delta.invariants")) {
+    return arrow::Status::NotImplemented("column invariants are not supported");
   }
+  ARROW_ASSIGN_OR_RAISE(auto protocol, ProtocolFor(schema, configuration));
   int64_t now = NowMs();
   CommitInfo info;
   info.timestamp_ms = now;
+  if (std::find(protocol.writer_features.begin(), protocol.writer_features.end(),
+                "inCommitTimestamp") != protocol.writer_features.end()) {
+    info.extra["inCommitTimestamp"] = std::to_string(now);
+  }
   info.operation = "CREATE TABLE";
   std::string partition_by = "[";
   for (size_t i = 0; i < partition_columns.size(); ++i) {
@@ -217,7 +306,7 @@ arrow::Result<std::unique_ptr<DeltaTable>> DeltaTable::Create(
   metadata.configuration = configuration;
   metadata.created_time_ms = now;
   ARROW_ASSIGN_OR_RAISE(auto text,
-                        SerializeCommit({info, Protocol{1, 2, {}, {}}, std::move(metadata)}));
+                        SerializeCommit({info, std::move(protocol), std::move(metadata)}));
   ARROW_RETURN_NOT_OK(store->CreateDirs(root + "/_delta_log"));
   ARROW_RETURN_NOT_OK(store->PutIfAbsent(CommitPath(root, 0), text));
   return Open(root, std::move(store));
@@ -256,7 +345,8 @@ arrow::Result<Snapshot> DeltaTable::LoadSnapshot(std::optional<int64_t> version)
   return lake::LoadSnapshot(*store_, path_, version);
 }
 
-arrow::Result<std::vector<AddFile>> DeltaTable::WriteDataFiles(const arrow::Table& data) {
+arrow::Result<std::vector<AddFile>> DeltaTable::WriteFiles(const arrow::Table& data,
+                                                           bool data_change) {
   const auto& partition_columns = latest_.metadata.partition_columns;
   std::vector<int> partition_idx;
   std::vector<int> data_idx;
@@ -330,7 +420,7 @@ arrow::Result<std::vector<AddFile>> DeltaTable::WriteDataFiles(const arrow::Tabl
     add.path = UriEncodePath(rel_path);
     add.size = entry.size;
     add.modification_time_ms = entry.modification_time_ms;
-    add.data_change = true;
+    add.data_change = data_change;
     ARROW_ASSIGN_OR_RAISE(add.stats, ComputeStatsJson(*part));
     adds.push_back(std::move(add));
   }
@@ -343,63 +433,196 @@ arrow::Result<CommitResult> DeltaTable::Append(const arrow::Table& data,
   ARROW_RETURN_NOT_OK(CheckWritable(latest_));
   if (options.txn) {
     auto done = latest_.TxnVersion(options.txn->app_id);
-    if (done && *done >= options.txn->version) return CommitResult{latest_.version, true};
+    if (done && *done >= options.txn->version) return CommitResult{latest_.version, true, {}, {}};
   }
   ARROW_ASSIGN_OR_RAISE(auto conformed, ConformToSchema(data, *latest_.schema));
   std::vector<AddFile> adds;
   if (conformed->num_rows() > 0) {
-    ARROW_ASSIGN_OR_RAISE(adds, WriteDataFiles(*conformed));
+    ARROW_ASSIGN_OR_RAISE(adds, WriteFiles(*conformed, /*data_change=*/true));
+  }
+  std::vector<Action> body;
+  for (auto& add : adds) body.push_back(std::move(add));
+  return CommitLoop(latest_.version, std::move(body), {}, options, /*blind_append=*/true);
+}
+
+arrow::Result<CommitResult> DeltaTable::Commit(int64_t read_version, std::vector<AddFile> adds,
+                                               std::vector<RemoveFile> removes,
+                                               const CommitOptions& options) {
+  ARROW_RETURN_NOT_OK(UpdateSnapshot(*store_, &latest_));
+  ARROW_RETURN_NOT_OK(CheckWritable(latest_));
+  if (read_version < 0 || read_version > latest_.version) {
+    return arrow::Status::Invalid("read version ", read_version, " of ", path_,
+                                  " does not exist (latest is ", latest_.version, ")");
+  }
+  ARROW_ASSIGN_OR_RAISE(auto props, TableProperties::FromMetadata(latest_.metadata));
+  if (props.append_only) {
+    for (const auto& r : removes) {
+      if (r.data_change) {
+        return arrow::Status::Invalid("table ", path_,
+                                      " is append-only (delta.appendOnly): cannot remove ",
+                                      r.path);
+      }
+    }
+  }
+  if (options.txn) {
+    auto done = latest_.TxnVersion(options.txn->app_id);
+    if (done && *done >= options.txn->version) return CommitResult{latest_.version, true, {}, {}};
+  }
+  std::vector<Action> body;
+  for (auto& r : removes) body.push_back(r);
+  for (auto& a : adds) body.push_back(std::move(a));
+  bool blind = removes.empty();
+  return CommitLoop(read_version, std::move(body), removes, options, blind);
+}
+
+arrow::Result<int64_t> DeltaTable::InCommitTimestamp() {
+  // Monotonic: max(now, previous commit's inCommitTimestamp + 1).
+  int64_t now = NowMs();
+  std::optional<CommitInfo> previous;
+  auto it = latest_.commit_infos.find(latest_.version);
+  if (it != latest_.commit_infos.end()) {
+    previous = it->second;
+  } else {
+    ARROW_ASSIGN_OR_RAISE(auto text, store_->ReadFile(CommitPath(path_, latest_.version)));
+    ARROW_ASSIGN_OR_RAISE(auto actions, ParseCommitFile(text, CommitPath(path_, latest_.version)));
+    for (auto& a : actions) {
+      if (auto* c = std::get_if<CommitInfo>(&a)) previous = std::move(*c);
+    }
+  }
+  if (previous) {
+    auto ict = previous->extra.find("inCommitTimestamp");
+    if (ict != previous->extra.end()) {
+      int64_t prev = std::strtoll(ict->second.c_str(), nullptr, 10);
+      now = std::max(now, prev + 1);
+    }
+  }
+  return now;
+}
+
+arrow::Result<CommitResult> DeltaTable::CommitLoop(int64_t read_version, std::vector<Action> body,
+                                                   const std::vector<RemoveFile>& removes,
+                                                   const CommitOptions& options,
+                                                   bool blind_append) {
+  std::set<std::string> removed_paths;
+  for (const auto& r : removes) removed_paths.insert(UriDecodePath(r.path));
+  // Checks one commit made by another writer after our read version. Returns a result when
+  // that commit already holds our txn, an error on a conflict, nullopt to go on.
+  auto check_winner = [&](int64_t v,
+                          const std::vector<Action>& winner) -> arrow::Result<std::optional<CommitResult>> {
+    for (const auto& a : winner) {
+      if (std::holds_alternative<Protocol>(a)) {
+        return ConflictError("concurrent commit ", v, " changed the protocol of ", path_);
+      }
+      if (std::holds_alternative<Metadata>(a)) {
+        return ConflictError("concurrent commit ", v, " changed the metadata of ", path_);
+      }
+      if (const auto* r = std::get_if<RemoveFile>(&a)) {
+        if (removed_paths.count(UriDecodePath(r->path))) {
+          return ConflictError("concurrent commit ", v, " already removed ", r->path,
+                               ", which this ", options.operation, " also removes (", path_,
+                               ")");
+        }
+      }
+      const auto* t = std::get_if<Txn>(&a);
+      if (t != nullptr && options.txn && t->app_id == options.txn->app_id) {
+        if (t->version >= options.txn->version) {
+          return std::optional<CommitResult>(CommitResult{v, true, {}, {}});
+        }
+        return ConflictError("concurrent commit ", v, " wrote txn ", t->app_id, " version ",
+                             t->version);
+      }
+    }
+    return std::optional<CommitResult>();
+  };
+  // Commits made between our read and the snapshot we hold count as winners too.
+  if (!removes.empty()) {
+    for (int64_t v = read_version + 1; v <= latest_.version; ++v) {
+      ARROW_ASSIGN_OR_RAISE(auto text, store_->ReadFile(CommitPath(path_, v)));
+      ARROW_ASSIGN_OR_RAISE(auto winner, ParseCommitFile(text, CommitPath(path_, v)));
+      ARROW_ASSIGN_OR_RAISE(auto done, check_winner(v, winner));
+      if (done) return *done;
+    }
+    std::set<std::string> live;
+    for (const auto& f : latest_.files) live.insert(UriDecodePath(f.path));
+    for (const auto& p : removed_paths) {
+      if (!live.count(p)) {
+        return ConflictError("file ", p, " is not live in ", path_, " version ",
+                             latest_.version);
+      }
+    }
   }
 
   int attempts = std::max(1, options.max_commit_attempts);
   for (int attempt = 0; attempt < attempts; ++attempt) {
     int64_t version = latest_.version + 1;
+    ARROW_ASSIGN_OR_RAISE(auto props, TableProperties::FromMetadata(latest_.metadata));
     CommitInfo info;
     info.timestamp_ms = NowMs();
+    info.extra = options.commit_info_extra;
+    if (props.in_commit_timestamps) {
+      ARROW_ASSIGN_OR_RAISE(int64_t ict, InCommitTimestamp());
+      info.timestamp_ms = ict;
+      info.extra["inCommitTimestamp"] = std::to_string(ict);
+    }
     info.operation = options.operation;
     info.operation_parameters = options.operation_parameters;
-    info.read_version = latest_.version;
-    info.is_blind_append = true;
+    info.read_version = blind_append ? latest_.version : read_version;
+    info.is_blind_append = blind_append;
     info.engine_info = EngineInfo();
-    info.extra = options.commit_info_extra;
     std::vector<Action> actions;
+    actions.reserve(body.size() + 2);
     actions.push_back(std::move(info));
     if (options.txn) actions.push_back(Txn{options.txn->app_id, options.txn->version, NowMs()});
-    for (const auto& add : adds) actions.push_back(add);
+    for (const auto& a : body) actions.push_back(a);
     ARROW_ASSIGN_OR_RAISE(auto text, SerializeCommit(actions));
     auto put = store_->PutIfAbsent(CommitPath(path_, version), text);
     if (put.ok()) {
       ARROW_RETURN_NOT_OK(ApplyCommit(version, actions, &latest_));
-      return CommitResult{version, false};
+      CommitResult result{version, false, {}, {}};
+      PostCommit(options, &result);
+      return result;
     }
     if (!put.IsAlreadyExists()) return put;
-    // Lost the race: read the winners and check they do not conflict with a blind append.
+    // Lost the race: read the winners and check they do not conflict with this commit.
     for (int64_t v = latest_.version + 1;; ++v) {
       auto winner_text = store_->ReadFile(CommitPath(path_, v));
       if (!winner_text.ok()) break;  // no such version (yet): retry at it
       ARROW_ASSIGN_OR_RAISE(auto winner, ParseCommitFile(*winner_text, CommitPath(path_, v)));
-      for (const auto& a : winner) {
-        if (std::holds_alternative<Protocol>(a)) {
-          return ConflictError("concurrent commit ", v, " changed the protocol of ", path_);
-        }
-        if (std::holds_alternative<Metadata>(a)) {
-          return ConflictError("concurrent commit ", v, " changed the metadata of ", path_);
-        }
-        const auto* t = std::get_if<Txn>(&a);
-        if (t != nullptr && options.txn && t->app_id == options.txn->app_id) {
-          if (t->version >= options.txn->version) {
-            ARROW_RETURN_NOT_OK(ApplyCommit(v, winner, &latest_));
-            return CommitResult{v, true};  // our data files stay unreferenced (orphans)
-          }
-          return ConflictError("concurrent commit ", v, " wrote txn ", t->app_id, " version ",
-                               t->version);
-        }
-      }
+      ARROW_ASSIGN_OR_RAISE(auto done, check_winner(v, winner));
       ARROW_RETURN_NOT_OK(ApplyCommit(v, winner, &latest_));
+      if (done) return *done;  // our data files stay unreferenced (orphans)
     }
   }
   return ConflictError("gave up committing to ", path_, " after ", attempts,
                        " attempts: every version was taken by a concurrent writer");
+}
+
+void DeltaTable::PostCommit(const CommitOptions& options, CommitResult* result) {
+  if (!options.auto_checkpoint) return;
+  auto props = TableProperties::FromMetadata(latest_.metadata);
+  if (!props.ok()) {
+    result->maintenance_status = props.status();
+    return;
+  }
+  if (latest_.version <= 0 || latest_.version % props->checkpoint_interval != 0) return;
+  auto checkpoint = WriteCheckpoint(*store_, latest_);
+  if (!checkpoint.ok()) {
+    result->maintenance_status = checkpoint.status();
+    return;
+  }
+  result->checkpoint_version = checkpoint->version;
+  latest_.checkpoint_version = checkpoint->version;
+  if (props->enable_expired_log_cleanup) {
+    auto cleaned = CleanupExpiredLogs(*store_, latest_);
+    if (!cleaned.ok()) result->maintenance_status = cleaned.status();
+  }
+}
+
+arrow::Result<CheckpointInfo> DeltaTable::Checkpoint() {
+  ARROW_RETURN_NOT_OK(UpdateSnapshot(*store_, &latest_));
+  ARROW_ASSIGN_OR_RAISE(auto info, WriteCheckpoint(*store_, latest_));
+  latest_.checkpoint_version = info.version;
+  return info;
 }
 
 arrow::Result<TableInfo> Describe(LogStore& store, const Snapshot& snapshot) {

@@ -11,6 +11,7 @@
 #include <arrow/status.h>
 #include <arrow/type_fwd.h>
 
+#include "hashlake/lake/checkpoint_writer.h"
 #include "hashlake/lake/snapshot.h"
 
 namespace hashlake::lake {
@@ -34,6 +35,10 @@ struct CommitOptions {
   std::map<std::string, std::string> operation_parameters = {{"mode", "\"Append\""}};
   /// Attempts at put-if-absent before giving up with a commit conflict.
   int max_commit_attempts = 10;
+  /// Write a checkpoint after the commit when its version is a multiple of
+  /// `delta.checkpointInterval` (then clean expired log files when
+  /// `delta.enableExpiredLogCleanup`), as Delta writers do. Default on.
+  bool auto_checkpoint = true;
 };
 
 /// The outcome of an append.
@@ -43,10 +48,16 @@ struct CommitResult {
   int64_t version = -1;
   /// True when the txn marker had already been committed: nothing was written.
   bool skipped_already_committed = false;
+  /// Version of the checkpoint written after this commit, if one was due.
+  std::optional<int64_t> checkpoint_version;
+  /// Outcome of the post-commit checkpoint and log cleanup. The commit itself succeeded
+  /// even when this is an error (the next due checkpoint retries), so callers log it.
+  arrow::Status maintenance_status;
 };
 
-/// True for the status Append returns when it ran out of commit attempts, or when a
-/// concurrent commit changed the protocol, the metadata or the same txn appId.
+/// True for the status Append/Commit return when they ran out of commit attempts, or when a
+/// concurrent commit changed the protocol, the metadata or the same txn appId, or removed a
+/// file this commit removes.
 bool IsCommitConflict(const arrow::Status& status);
 
 /// Summary of a table version for `hashlake lake describe`.
@@ -68,7 +79,8 @@ struct TableInfo {
   std::map<std::string, int64_t> txn_versions;
 };
 
-/// A Delta table (protocol reader 1 / writer 2) on a LogStore: creates it, appends Arrow
+/// A Delta table (protocol reader 1 / writer 2, or table features hashlake implements) on a
+/// LogStore: creates it, appends Arrow
 /// tables as ZSTD Parquet files with per-file stats, and reads it back.
 ///
 /// Thread safety: one DeltaTable may be used by one thread at a time (it caches the latest
@@ -82,7 +94,10 @@ class DeltaTable {
       const std::string& path, std::shared_ptr<LogStore> store = nullptr);
 
   /// Creates a table at version 0 with `schema` and `partition_columns` (which must be
-  /// primitive columns of the schema). AlreadyExists when the table exists.
+  /// primitive columns of the schema). AlreadyExists when the table exists. The protocol is
+  /// reader 1 / writer 2 unless the table needs table features: a tz-naive timestamp column
+  /// gives reader 3 / writer 7 with timestampNtz; `delta.enableInCommitTimestamps=true`
+  /// gives writer 7 with inCommitTimestamp.
   static arrow::Result<std::unique_ptr<DeltaTable>> Create(
       const std::string& path, const arrow::Schema& schema,
       const std::vector<std::string>& partition_columns,
@@ -105,6 +120,24 @@ class DeltaTable {
   /// An empty `data` still commits (recording the txn marker).
   arrow::Result<CommitResult> Append(const arrow::Table& data, const CommitOptions& options = {});
 
+  /// Writes `data` (already in the table schema, e.g. from Scan) as one ZSTD Parquet file
+  /// per partition with stats, without committing; the adds carry `data_change`.
+  arrow::Result<std::vector<AddFile>> WriteFiles(const arrow::Table& data, bool data_change);
+
+  /// Commits `adds` and `removes` read at `read_version` as one optimistic transaction
+  /// (the commitInfo and txn come from `options`). When another writer took the version, the
+  /// winners are checked (PROTOCOL.md, conflict detection): a winner that changed protocol
+  /// or metadata, removed a file this commit removes, or wrote the same txn appId is a
+  /// commit conflict (IsCommitConflict); otherwise the commit retries at the next version,
+  /// at most `max_commit_attempts` times. Every file in `removes` must be live at
+  /// `read_version`.
+  arrow::Result<CommitResult> Commit(int64_t read_version, std::vector<AddFile> adds,
+                                     std::vector<RemoveFile> removes,
+                                     const CommitOptions& options);
+
+  /// Writes a checkpoint of the latest version now (whatever the interval says).
+  arrow::Result<CheckpointInfo> Checkpoint();
+
   const std::string& path() const { return path_; }
   LogStore& store() { return *store_; }
 
@@ -112,7 +145,11 @@ class DeltaTable {
   DeltaTable(std::string path, std::shared_ptr<LogStore> store, Snapshot snapshot)
       : path_(std::move(path)), store_(std::move(store)), latest_(std::move(snapshot)) {}
 
-  arrow::Result<std::vector<AddFile>> WriteDataFiles(const arrow::Table& data);
+  arrow::Result<CommitResult> CommitLoop(int64_t read_version, std::vector<Action> body,
+                                         const std::vector<RemoveFile>& removes,
+                                         const CommitOptions& options, bool blind_append);
+  arrow::Result<int64_t> InCommitTimestamp();
+  void PostCommit(const CommitOptions& options, CommitResult* result);
 
   std::string path_;
   std::shared_ptr<LogStore> store_;

@@ -131,6 +131,10 @@ class HookedStore : public LogStore {
     if (before_put) ARROW_RETURN_NOT_OK(before_put(p, content));
     return base_->PutIfAbsent(p, content);
   }
+  arrow::Status Put(const std::string& p, std::string_view content) override {
+    return base_->Put(p, content);
+  }
+  arrow::Status Delete(const std::string& p) override { return base_->Delete(p); }
 
  private:
   class FailingStream : public arrow::io::OutputStream {
@@ -241,7 +245,7 @@ TEST_F(DeltaTableTest, TimeTravelAndLimit) {
   ASSIGN_OR_FAIL(empty, Scan(table->store(), v0));
   EXPECT_EQ(empty->num_rows(), 0);
   ASSIGN_OR_FAIL(latest, table->LoadSnapshot());
-  ASSIGN_OR_FAIL(limited, Scan(table->store(), latest, ScanOptions{3, {"text", "id"}}));
+  ASSIGN_OR_FAIL(limited, Scan(table->store(), latest, ScanOptions{3, {"text", "id"}, {}}));
   EXPECT_EQ(limited->num_rows(), 3);
   EXPECT_EQ(limited->schema()->field(0)->name(), "text");
   EXPECT_FALSE(table->LoadSnapshot(9).ok());

@@ -53,7 +53,7 @@ TEST_P(GoldenTableTest, ReadsTheRowCountFromIndex) {
   ASSERT_TRUE(info.ok()) << info.status();
   EXPECT_EQ(info->num_rows, c.rows);
   EXPECT_EQ(info->num_files, static_cast<int64_t>(snapshot->files.size()));
-  auto limited = Scan((*table)->store(), *snapshot, ScanOptions{1, {}});
+  auto limited = Scan((*table)->store(), *snapshot, ScanOptions{1, {}, {}});
   ASSERT_TRUE(limited.ok()) << limited.status();
   EXPECT_EQ((*limited)->num_rows(), std::min<int64_t>(1, c.rows));
 }

@@ -6,8 +6,22 @@
 //   lake_interop_writer --read <table_dir> [--limit N] [--version V]
 //                                             prints the rows as JSON lines
 //   lake_interop_writer --describe <table_dir>
+//   lake_interop_writer --checkpoint|--history <table_dir>
+//   lake_interop_writer --optimize <table_dir> --target BYTES
+//   lake_interop_writer --vacuum <table_dir> [--retain HOURS] [--force 1] [--dry-run 1]
+//   lake_interop_writer --append-rows <table_dir> --writer W --count N
+//                                             N single-row appends (id = W*1000000+i) to a
+//                                             table (id long, writer int), created if absent
+//   lake_interop_writer --bench-append <table_dir> --count BATCHES --rows ROWS
+//                                             prints {"rows","bytes","seconds","latencies_ms"}
+//   lake_interop_writer --bench-load <table_dir> --commits N
+//                                             writes an N-commit log (1 add each), then times
+//                                             LoadSnapshot without and with a checkpoint
+#include <algorithm>
+#include <chrono>
 #include <cstdlib>
 #include <iostream>
+#include <map>
 #include <string>
 
 #include <arrow/api.h>
@@ -15,7 +29,10 @@
 #include "hashlake/lake/delta_table.h"
 #include "hashlake/lake/json_lines.h"
 #include "hashlake/lake/log_store.h"
+#include "hashlake/lake/optimize.h"
 #include "hashlake/lake/scan.h"
+#include "hashlake/lake/time_travel.h"
+#include "hashlake/lake/vacuum.h"
 
 namespace {
 
@@ -123,6 +140,136 @@ arrow::Status Describe(const std::string& dir) {
   return hashlake::lake::WriteDescribeJson(info, std::cout);
 }
 
+arrow::Status Checkpoint(const std::string& dir) {
+  ARROW_ASSIGN_OR_RAISE(auto table, DeltaTable::Open(dir));
+  ARROW_ASSIGN_OR_RAISE(auto info, table->Checkpoint());
+  std::cout << hashlake::lake::LastCheckpointJson(info) << "\n";
+  return arrow::Status::OK();
+}
+
+arrow::Status History(const std::string& dir) {
+  ARROW_ASSIGN_OR_RAISE(auto table, DeltaTable::Open(dir));
+  ARROW_ASSIGN_OR_RAISE(auto timeline,
+                        hashlake::lake::ReadCommitTimeline(table->store(), table->path()));
+  return hashlake::lake::WriteHistoryJsonLines(timeline, std::cout);
+}
+
+arrow::Status Optimize(const std::string& dir, int64_t target) {
+  ARROW_ASSIGN_OR_RAISE(auto table, DeltaTable::Open(dir));
+  hashlake::lake::OptimizeOptions options;
+  options.target_size_bytes = target;
+  ARROW_ASSIGN_OR_RAISE(auto r, hashlake::lake::Optimize(*table, options));
+  std::cout << "{\"version\":" << (r.version ? std::to_string(*r.version) : "null")
+            << ",\"filesRemoved\":" << r.files_removed << ",\"filesAdded\":" << r.files_added
+            << "}\n";
+  return arrow::Status::OK();
+}
+
+arrow::Status Vacuum(const std::string& dir, std::optional<int64_t> retain, bool force,
+                     bool dry_run) {
+  ARROW_ASSIGN_OR_RAISE(auto table, DeltaTable::Open(dir));
+  ARROW_ASSIGN_OR_RAISE(auto snapshot, table->LoadSnapshot());
+  hashlake::lake::VacuumOptions options;
+  if (retain) options.retain = std::chrono::hours(*retain);
+  options.force = force;
+  options.dry_run = dry_run;
+  ARROW_ASSIGN_OR_RAISE(auto r, hashlake::lake::Vacuum(table->store(), snapshot, options));
+  for (const auto& f : r.files) std::cout << f << "\n";
+  return arrow::Status::OK();
+}
+
+arrow::Status AppendRows(const std::string& dir, int64_t writer, int64_t count) {
+  auto schema = arrow::schema({arrow::field("id", arrow::int64()),
+                               arrow::field("writer", arrow::int32())});
+  ARROW_ASSIGN_OR_RAISE(auto table, DeltaTable::OpenOrCreate(dir, *schema, {}));
+  for (int64_t i = 0; i < count; ++i) {
+    arrow::Int64Builder id;
+    arrow::Int32Builder w;
+    ARROW_RETURN_NOT_OK(id.Append(writer * 1000000 + i));
+    ARROW_RETURN_NOT_OK(w.Append(static_cast<int32_t>(writer)));
+    ARROW_ASSIGN_OR_RAISE(auto a, id.Finish());
+    ARROW_ASSIGN_OR_RAISE(auto b, w.Finish());
+    CommitOptions options;
+    options.max_commit_attempts = 1000;  // many racing single-row commits
+    ARROW_ASSIGN_OR_RAISE(auto result, table->Append(*arrow::Table::Make(schema, {a, b}), options));
+    if (!result.maintenance_status.ok()) return result.maintenance_status;
+  }
+  return arrow::Status::OK();
+}
+
+double Seconds(std::chrono::steady_clock::duration d) {
+  return std::chrono::duration<double>(d).count();
+}
+
+arrow::Status BenchAppend(const std::string& dir, int64_t batches, int64_t rows) {
+  ARROW_ASSIGN_OR_RAISE(auto table,
+                        DeltaTable::Create(dir, *InteropSchema(), {"date", "source"}));
+  std::vector<std::shared_ptr<arrow::Table>> data;
+  for (int64_t b = 0; b < batches; ++b) {
+    std::vector<std::shared_ptr<arrow::Table>> parts;
+    for (int64_t r = 0; r < rows; r += 10) {
+      ARROW_ASSIGN_OR_RAISE(auto part, MakeBatch(static_cast<int>(b * rows / 10 + r / 10),
+                                                 static_cast<int>(std::min<int64_t>(10, rows - r))));
+      parts.push_back(part);
+    }
+    ARROW_ASSIGN_OR_RAISE(auto t, arrow::ConcatenateTables(parts));
+    data.push_back(t);
+  }
+  std::vector<double> latencies;
+  auto start = std::chrono::steady_clock::now();
+  for (const auto& t : data) {
+    auto t0 = std::chrono::steady_clock::now();
+    ARROW_ASSIGN_OR_RAISE(auto r, table->Append(*t));
+    latencies.push_back(Seconds(std::chrono::steady_clock::now() - t0) * 1000);
+  }
+  double seconds = Seconds(std::chrono::steady_clock::now() - start);
+  ARROW_ASSIGN_OR_RAISE(auto snapshot, table->LoadSnapshot());
+  int64_t bytes = 0;
+  for (const auto& f : snapshot.files) bytes += f.size;
+  std::cout << "{\"rows\":" << batches * rows << ",\"bytes\":" << bytes
+            << ",\"seconds\":" << seconds << ",\"latencies_ms\":[";
+  for (size_t i = 0; i < latencies.size(); ++i) std::cout << (i ? "," : "") << latencies[i];
+  std::cout << "]}\n";
+  return arrow::Status::OK();
+}
+
+arrow::Status BenchLoad(const std::string& dir, int64_t commits) {
+  // Log replay cost only: each commit adds one (never read) file, as a streaming writer does.
+  ARROW_ASSIGN_OR_RAISE(auto table,
+                        DeltaTable::Create(dir, *InteropSchema(), {"date", "source"},
+                                           {{"delta.checkpointInterval", "1000000000"}}));
+  for (int64_t v = 1; v <= commits; ++v) {
+    std::string text =
+        R"({"commitInfo":{"timestamp":1714521600000,"operation":"WRITE","operationParameters":{"mode":"Append"},"isBlindAppend":true}})"
+        "\n"
+        R"({"add":{"path":"date=2024-05-01/source=x/part-00000-)" + std::to_string(v) +
+        R"(.zstd.parquet","partitionValues":{"date":"2024-05-01","source":"x"},"size":2048,"modificationTime":1714521600000,"dataChange":true,"stats":"{\"numRecords\":10,\"minValues\":{\"id\":0},\"maxValues\":{\"id\":9},\"nullCount\":{\"id\":0}}"}})"
+        "\n";
+    ARROW_RETURN_NOT_OK(
+        table->store().PutIfAbsent(hashlake::lake::CommitPath(table->path(), v), text));
+  }
+  auto time_load = [&]() -> arrow::Result<double> {
+    auto t0 = std::chrono::steady_clock::now();
+    ARROW_ASSIGN_OR_RAISE(auto s, hashlake::lake::LoadSnapshot(table->store(), table->path()));
+    double secs = Seconds(std::chrono::steady_clock::now() - t0);
+    if (s.version != commits || static_cast<int64_t>(s.files.size()) != commits) {
+      return arrow::Status::Invalid("bench-load read version ", s.version);
+    }
+    return secs;
+  };
+  ARROW_ASSIGN_OR_RAISE(double without, time_load());
+  // A checkpoint every 10 commits leaves at most 9 commits to replay after the newest one.
+  int64_t cp_version = commits - commits % 10;
+  ARROW_ASSIGN_OR_RAISE(auto cp_snapshot,
+                        hashlake::lake::LoadSnapshot(table->store(), table->path(), cp_version));
+  ARROW_RETURN_NOT_OK(hashlake::lake::WriteCheckpoint(table->store(), cp_snapshot).status());
+  ARROW_ASSIGN_OR_RAISE(double with, time_load());
+  std::cout << "{\"commits\":" << commits << ",\"load_without_checkpoint_s\":" << without
+            << ",\"load_with_checkpoint_s\":" << with << ",\"checkpoint_version\":" << cp_version
+            << "}\n";
+  return arrow::Status::OK();
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -133,12 +280,18 @@ int main(int argc, char** argv) {
   }
   std::string mode = argv[1], dir = argv[2];
   std::optional<int64_t> limit, version;
+  std::map<std::string, int64_t> flags;
   for (int i = 3; i + 1 < argc; i += 2) {
     std::string flag = argv[i];
     int64_t value = std::strtoll(argv[i + 1], nullptr, 10);
     if (flag == "--limit") limit = value;
     else if (flag == "--version") version = value;
+    else flags[flag] = value;
   }
+  auto flag = [&](const char* name, int64_t fallback) {
+    auto it = flags.find(name);
+    return it == flags.end() ? fallback : it->second;
+  };
   arrow::Status st;
   if (mode == "--write") {
     st = Write(dir);
@@ -146,6 +299,22 @@ int main(int argc, char** argv) {
     st = Read(dir, limit, version);
   } else if (mode == "--describe") {
     st = Describe(dir);
+  } else if (mode == "--checkpoint") {
+    st = Checkpoint(dir);
+  } else if (mode == "--history") {
+    st = History(dir);
+  } else if (mode == "--optimize") {
+    st = Optimize(dir, flag("--target", 128LL << 20));
+  } else if (mode == "--vacuum") {
+    std::optional<int64_t> retain;
+    if (flags.count("--retain")) retain = flags["--retain"];
+    st = Vacuum(dir, retain, flag("--force", 0) != 0, flag("--dry-run", 0) != 0);
+  } else if (mode == "--append-rows") {
+    st = AppendRows(dir, flag("--writer", 0), flag("--count", 1));
+  } else if (mode == "--bench-append") {
+    st = BenchAppend(dir, flag("--count", 10), flag("--rows", 10000));
+  } else if (mode == "--bench-load") {
+    st = BenchLoad(dir, flag("--commits", 10000));
   } else {
     std::cerr << "unknown mode " << mode << "\n";
     return 2;

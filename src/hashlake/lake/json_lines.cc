@@ -8,6 +8,7 @@
 #include "hashlake/lake/delta_schema.h"
 #include "hashlake/lake/delta_table.h"
 #include "hashlake/lake/json_util.h"
+#include "hashlake/lake/time_travel.h"
 
 namespace hashlake::lake {
 namespace {
@@ -210,6 +211,35 @@ arrow::Status WriteDescribeJson(const TableInfo& info, std::ostream& out) {
   out.flush();
   if (!out) return arrow::Status::IOError("failed writing describe output");
   return arrow::Status::OK();
+}
+
+arrow::Status WriteHistoryJsonLines(const std::vector<CommitEntry>& commits, std::ostream& out) {
+  for (auto it = commits.rbegin(); it != commits.rend(); ++it) {
+    std::string line = "{\"version\":" + std::to_string(it->version) + ",\"timestamp\":" +
+                       JsonQuote(FormatUtcTimestamp(it->timestamp_ms * 1000, 3));
+    if (it->commit_info) {
+      const auto& c = *it->commit_info;
+      if (!c.operation.empty()) line += ",\"operation\":" + JsonQuote(c.operation);
+      line += ",\"operationParameters\":{";
+      bool first = true;
+      for (const auto& [k, v] : c.operation_parameters) {
+        if (!first) line += ",";
+        first = false;
+        line += JsonQuote(k) + ":" + v;
+      }
+      line += "}";
+      if (!c.engine_info.empty()) line += ",\"engineInfo\":" + JsonQuote(c.engine_info);
+      if (c.read_version) line += ",\"readVersion\":" + std::to_string(*c.read_version);
+      if (c.is_blind_append) {
+        line += std::string(",\"isBlindAppend\":") + (*c.is_blind_append ? "true" : "false");
+      }
+      if (c.timestamp_ms) line += ",\"commitInfoTimestamp\":" + std::to_string(*c.timestamp_ms);
+      for (const auto& [k, v] : c.extra) line += "," + JsonQuote(k) + ":" + v;
+    }
+    line += "}\n";
+    out << line;
+  }
+  return out.good() ? arrow::Status::OK() : arrow::Status::IOError("cannot write history");
 }
 
 }  // namespace hashlake::lake

@@ -92,6 +92,37 @@ class LocalLogStore final : public LogStore {
   }
 
   arrow::Status PutIfAbsent(const std::string& path, std::string_view content) override {
+    ARROW_ASSIGN_OR_RAISE(auto tmp, WriteTemp(path, content));
+    int rc = ::link(tmp.c_str(), path.c_str());
+    int err = errno;
+    ::unlink(tmp.c_str());
+    if (rc != 0) {
+      if (err == EEXIST) return arrow::Status::AlreadyExists("'", path, "' already exists");
+      return ErrnoStatus("cannot link", path, err);
+    }
+    return arrow::Status::OK();
+  }
+
+  arrow::Status Put(const std::string& path, std::string_view content) override {
+    ARROW_ASSIGN_OR_RAISE(auto tmp, WriteTemp(path, content));
+    if (::rename(tmp.c_str(), path.c_str()) != 0) {
+      int err = errno;
+      ::unlink(tmp.c_str());
+      return ErrnoStatus("cannot rename onto", path, err);
+    }
+    return arrow::Status::OK();
+  }
+
+  arrow::Status Delete(const std::string& path) override {
+    if (::unlink(path.c_str()) != 0 && errno != ENOENT) {
+      return ErrnoStatus("cannot delete", path, errno);
+    }
+    return arrow::Status::OK();
+  }
+
+ private:
+  // Writes and fsyncs a hidden temp file beside `path`; returns its name.
+  static arrow::Result<std::string> WriteTemp(const std::string& path, std::string_view content) {
     fs::path target(path);
     std::string tmp = (target.parent_path() / ("." + target.filename().string() + "." +
                                                NewUuid() + ".tmp"))
@@ -115,14 +146,7 @@ class LocalLogStore final : public LogStore {
       ::unlink(tmp.c_str());
       return ErrnoStatus("cannot sync", tmp, err);
     }
-    int rc = ::link(tmp.c_str(), path.c_str());
-    int err = errno;
-    ::unlink(tmp.c_str());
-    if (rc != 0) {
-      if (err == EEXIST) return arrow::Status::AlreadyExists("'", path, "' already exists");
-      return ErrnoStatus("cannot link", path, err);
-    }
-    return arrow::Status::OK();
+    return tmp;
   }
 };
 

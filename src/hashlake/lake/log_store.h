@@ -49,11 +49,18 @@ class LogStore {
       const std::string& path) = 0;
   /// Atomic create-if-absent; Status::AlreadyExists when `path` exists.
   virtual arrow::Status PutIfAbsent(const std::string& path, std::string_view content) = 0;
+  /// Atomic create-or-replace, for files that may be rewritten (checkpoints,
+  /// `_last_checkpoint`): a reader sees the old content or the new, never a partial file.
+  /// Never used for commits.
+  virtual arrow::Status Put(const std::string& path, std::string_view content) = 0;
+  /// Deletes one file (vacuum, log cleanup). OK when it is already gone.
+  virtual arrow::Status Delete(const std::string& path) = 0;
 };
 
 /// The local POSIX filesystem. PutIfAbsent writes and fsyncs a hidden temp file in the
 /// target directory, then link(2)s it to the target name (EEXIST -> AlreadyExists), then
-/// removes the temp name: readers never see a partial commit.
+/// removes the temp name: readers never see a partial commit. Put writes a temp file and
+/// rename(2)s it over the target.
 std::shared_ptr<LogStore> MakeLocalLogStore();
 
 }  // namespace hashlake::lake

@@ -96,6 +96,7 @@ std::string FileKey(const std::string& path, const std::optional<DeletionVectorR
 struct Replay {
   Snapshot* snapshot;
   std::unordered_map<std::string, AddFile> live;
+  std::unordered_map<std::string, RemoveFile> tombstones;
   bool saw_protocol = false;
   bool saw_metadata = false;
 
@@ -105,6 +106,11 @@ struct Replay {
       live.emplace(std::move(key), std::move(f));
     }
     snapshot->files.clear();
+    for (auto& r : snapshot->tombstones) {
+      std::string key = FileKey(r.path, r.deletion_vector);
+      tombstones.emplace(std::move(key), std::move(r));
+    }
+    snapshot->tombstones.clear();
     saw_protocol = snapshot->version >= 0;
     saw_metadata = snapshot->version >= 0;
   }
@@ -113,12 +119,16 @@ struct Replay {
     // Removes first, then adds: a commit that re-adds a path it also removes keeps it.
     for (const auto& a : actions) {
       if (const auto* r = std::get_if<RemoveFile>(&a)) {
-        live.erase(FileKey(r->path, r->deletion_vector));
+        std::string key = FileKey(r->path, r->deletion_vector);
+        live.erase(key);
+        tombstones.insert_or_assign(std::move(key), *r);
       }
     }
     for (const auto& a : actions) {
       if (const auto* add = std::get_if<AddFile>(&a)) {
-        live.insert_or_assign(FileKey(add->path, add->deletion_vector), *add);
+        std::string key = FileKey(add->path, add->deletion_vector);
+        tombstones.erase(key);
+        live.insert_or_assign(std::move(key), *add);
       } else if (const auto* p = std::get_if<Protocol>(&a)) {
         snapshot->protocol = *p;
         saw_protocol = true;
@@ -145,6 +155,12 @@ struct Replay {
     live.clear();
     std::sort(snapshot->files.begin(), snapshot->files.end(),
               [](const AddFile& a, const AddFile& b) { return a.path < b.path; });
+    snapshot->tombstones.clear();
+    snapshot->tombstones.reserve(tombstones.size());
+    for (auto& [key, r] : tombstones) snapshot->tombstones.push_back(std::move(r));
+    tombstones.clear();
+    std::sort(snapshot->tombstones.begin(), snapshot->tombstones.end(),
+              [](const RemoveFile& a, const RemoveFile& b) { return a.path < b.path; });
     if (snapshot->schema == nullptr) {
       ARROW_ASSIGN_OR_RAISE(snapshot->schema,
                             FromDeltaSchemaString(snapshot->metadata.schema_string));
@@ -184,13 +200,29 @@ std::string CommitPath(const std::string& root, int64_t version) {
 
 arrow::Status CheckReadable(const Snapshot& snapshot) {
   const auto& p = snapshot.protocol;
-  if (p.min_reader_version > 1) {
+  bool features_ok = false;
+  if (p.min_reader_version == 3) {
+    // Table features: readable when every listed reader feature is one we implement.
+    features_ok = std::all_of(p.reader_features.begin(), p.reader_features.end(),
+                              [](const std::string& f) {
+                                return std::any_of(std::begin(kSupportedReaderFeatures),
+                                                   std::end(kSupportedReaderFeatures),
+                                                   [&](const char* s) { return f == s; });
+                              });
+  }
+  if (p.min_reader_version > 1 && !features_ok) {
     std::string features;
-    for (const auto& f : p.reader_features) features += (features.empty() ? "" : ", ") + f;
+    for (const auto& f : p.reader_features) {
+      bool supported = std::any_of(std::begin(kSupportedReaderFeatures),
+                                   std::end(kSupportedReaderFeatures),
+                                   [&](const char* s) { return f == s; });
+      if (!supported) features += (features.empty() ? "" : ", ") + f;
+    }
     if (features.empty() && p.min_reader_version == 2) features = "columnMapping";
     return arrow::Status::NotImplemented(
         "table ", snapshot.table_root, " needs Delta reader version ", p.min_reader_version,
-        " with feature(s) [", features, "]; hashlake reads reader version 1 only");
+        " with feature(s) [", features, "]; hashlake reads reader version 1, and reader "
+        "version 3 with features timestampNtz and vacuumProtocolCheck");
   }
   auto mode = snapshot.metadata.configuration.find("delta.columnMapping.mode");
   if (mode != snapshot.metadata.configuration.end() && mode->second != "none") {
@@ -210,7 +242,7 @@ arrow::Status CheckReadable(const Snapshot& snapshot) {
 
 arrow::Status ApplyCommit(int64_t version, const std::vector<Action>& actions,
                           Snapshot* snapshot) {
-  Replay replay{snapshot, {}, false, false};
+  Replay replay{snapshot, {}, {}, false, false};
   replay.Load();
   ARROW_RETURN_NOT_OK(replay.Apply(version, actions));
   return replay.Finish();
@@ -235,7 +267,7 @@ arrow::Result<Snapshot> LoadSnapshot(LogStore& store, const std::string& root,
   }
   Snapshot snapshot;
   snapshot.table_root = root;
-  Replay replay{&snapshot, {}, false, false};
+  Replay replay{&snapshot, {}, {}, false, false};
 
   // The newest complete checkpoint at or below the target; `_last_checkpoint` is only a
   // hint and may be stale, so the listing decides.
@@ -270,11 +302,19 @@ arrow::Status UpdateSnapshot(LogStore& store, Snapshot* snapshot) {
   if (listing.commits.empty() || listing.commits.rbegin()->first <= snapshot->version) {
     return arrow::Status::OK();
   }
-  Replay replay{snapshot, {}, false, false};
+  Replay replay{snapshot, {}, {}, false, false};
   replay.Load();
   ARROW_RETURN_NOT_OK(ReplayCommits(store, listing, snapshot->version + 1,
                                     listing.commits.rbegin()->first, &replay));
   return replay.Finish();
+}
+
+arrow::Result<std::vector<int64_t>> ListCompleteCheckpoints(LogStore& store,
+                                                            const std::string& root) {
+  ARROW_ASSIGN_OR_RAISE(auto listing, ListLog(store, root + "/_delta_log"));
+  std::vector<int64_t> out;
+  for (const auto& [version, parts] : listing.complete_checkpoints) out.push_back(version);
+  return out;
 }
 
 arrow::Result<std::vector<HistoryEntry>> ReadHistory(LogStore& store, const std::string& root) {

@@ -26,6 +26,9 @@ struct Snapshot {
   std::shared_ptr<arrow::Schema> schema;  ///< parsed from metadata.schema_string
   /// Live files (adds minus removes by path and deletion-vector id), sorted by path.
   std::vector<AddFile> files;
+  /// Removed files not re-added since (the latest remove per path), sorted by path. Vacuum
+  /// keeps the ones younger than the retention; checkpoints carry them.
+  std::vector<RemoveFile> tombstones;
   /// Latest `txn` version per appId.
   std::map<std::string, Txn> txns;
   /// The commitInfo of each version replayed from a JSON commit (versions covered only by a
@@ -57,6 +60,9 @@ arrow::Status UpdateSnapshot(LogStore& store, Snapshot* snapshot);
 arrow::Status ApplyCommit(int64_t version, const std::vector<Action>& actions,
                           Snapshot* snapshot);
 
+/// Reader table features (protocol reader version 3) this library reads.
+inline constexpr const char* kSupportedReaderFeatures[] = {"timestampNtz", "vacuumProtocolCheck"};
+
 /// Fails with NotImplemented, naming the feature, if reading needs one this reader lacks.
 arrow::Status CheckReadable(const Snapshot& snapshot);
 
@@ -69,6 +75,11 @@ struct HistoryEntry {
 
 /// The commitInfo of every JSON commit still present in the log, oldest first.
 arrow::Result<std::vector<HistoryEntry>> ReadHistory(LogStore& store, const std::string& root);
+
+/// Versions that have a complete classic (single-file or multi-part) checkpoint in the log
+/// of `root`, ascending.
+arrow::Result<std::vector<int64_t>> ListCompleteCheckpoints(LogStore& store,
+                                                            const std::string& root);
 
 /// The path of the commit file of `version` under `root`.
 std::string CommitPath(const std::string& root, int64_t version);
