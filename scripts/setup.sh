@@ -37,12 +37,13 @@ if [ ! -x .venv/bin/python ]; then
   log "creating the project venv (.venv)"
   python3 -m venv .venv
 fi
-if ! .venv/bin/python -m pip install -q --disable-pip-version-check -r requirements-dev.txt \
-    --dry-run 2>/dev/null | grep -q "Would install"; then
-  log "Python packages: all present"
-else
+# A stamp of the requirements file skips pip when nothing changed since the last install.
+if ! cmp -s requirements-dev.txt .venv/.hashlake-requirements 2>/dev/null; then
   log "installing Python packages (requirements-dev.txt)"
   .venv/bin/python -m pip install -q --disable-pip-version-check -r requirements-dev.txt
+  cp requirements-dev.txt .venv/.hashlake-requirements
+else
+  log "Python packages: all present"
 fi
 
 if [ ! -d web/node_modules ] || [ web/package-lock.json -nt web/node_modules/.package-lock.json ]; then

@@ -4,6 +4,8 @@
 
 #include <arrow/table.h>
 
+#include "hashlake/core/logging.h"
+
 namespace hashlake::stream {
 
 arrow::Result<std::unique_ptr<DeltaSink>> DeltaSink::Make(
@@ -32,6 +34,12 @@ arrow::Status DeltaSink::Commit(int64_t batch_id, const std::shared_ptr<arrow::T
   options.commit_info_extra = {{"hashlake", batch_info_json}};
   ARROW_ASSIGN_OR_RAISE(auto result, table_->Append(*rows, options));
   version_ = result.version;
+  if (!result.maintenance_status.ok()) {
+    // The commit landed; only the checkpoint or log cleanup after it failed (retried at
+    // the next due checkpoint).
+    Logger("lake")->warn("{}: checkpoint after version {} failed: {}", name(), result.version,
+                         result.maintenance_status.ToString());
+  }
   return arrow::Status::OK();
 }
 
