@@ -215,6 +215,21 @@ TEST_F(HashtagJobTest, CountsEachClosedWindowOnce) {
   EXPECT_EQ(live_->Top(std::chrono::hours(1), 1).top[0].first, "a");
 }
 
+TEST_F(HashtagJobTest, LateRecordsStayInPostsButNotInClosedWindows) {
+  // With no allowed lateness, partition 0 runs ahead and closes [0,10) before the
+  // early posts of partition 1 arrive.
+  Feed();
+  ASSERT_OK_AND_ASSIGN(auto job, NewJob());
+  for (int i = 0; i < 10; ++i) ASSERT_OK(job->RunBatch(milliseconds(0)).status());
+  ASSERT_OK(job->CloseAllWindows().status());
+  EXPECT_GT(job->late_records(), 0);
+  EXPECT_EQ(posts_.Rows(), 10);  // late posts are kept
+  int64_t counted = 0;
+  for (const auto& [key, n] : Counts()) counted += n;
+  EXPECT_LT(counted, 10);  // 10 hashtags in accepted posts; the late ones are not counted
+  EXPECT_EQ(Counts().count({ToMicros(At(0)), "late"}), 0u);
+}
+
 TEST_F(HashtagJobTest, CrashBetweenTableCommitsIsFinishedOnRestartExactlyOnce) {
   Feed();
   // Reference run in another directory, no failures.
