@@ -47,10 +47,11 @@ else()
   add_library(hashlake_arrow INTERFACE)
   # SYSTEM: Arrow's headers are not ours to keep warning-free.
   target_include_directories(hashlake_arrow SYSTEM INTERFACE ${PYARROW_INCLUDE_DIR})
-  # libarrow/libparquet export the symbols of their own vendored simdjson. Debian's
-  # libsimdjson must come first on every link line, or --as-needed drops it and our
-  # calls (compiled against simdjson 3.0.1 headers) land in Arrow's copy and crash.
-  target_link_libraries(hashlake_arrow INTERFACE simdjson::simdjson
+  # libarrow/libparquet export the symbols of their own vendored simdjson and OpenSSL.
+  # Debian's libsimdjson, libssl and libcrypto must come first on every link line, or
+  # --as-needed drops them and our calls (compiled against Debian's headers) land in the
+  # wheel's copies and crash.
+  target_link_libraries(hashlake_arrow INTERFACE simdjson::simdjson OpenSSL::SSL OpenSSL::Crypto
     ${PYARROW_LIBRARY_DIR}/libparquet.so ${PYARROW_LIBRARY_DIR}/libarrow.so)
   # The wheel's libraries live in the venv: record where, so the binary runs from anywhere.
   set(CMAKE_BUILD_RPATH "${PYARROW_LIBRARY_DIR}")

@@ -14,7 +14,8 @@ DEBIAN_PACKAGES=(
   build-essential cmake ninja-build pkg-config git ca-certificates
   python3 python3-venv python3-pip
   libsimdjson-dev libtomlplusplus-dev libcli11-dev libspdlog-dev libfmt-dev
-  libtbb-dev libicu-dev libboost-dev libssl-dev zlib1g-dev libzstd-dev
+  libtbb-dev libicu-dev libboost-dev libssl-dev zlib1g-dev libzstd-dev libcurl4-openssl-dev
+  librdkafka-dev openssl
   libgtest-dev libgmock-dev libbenchmark-dev
   clang-format clang-tidy
   chromium
@@ -27,6 +28,8 @@ done
 if ! command -v node >/dev/null || ! command -v npm >/dev/null; then missing+=(nodejs npm); fi
 # Java runs Spark (the lake interop tests) and the Kafka broker the tests start.
 if ! command -v java >/dev/null; then missing+=(openjdk-17-jre-headless); fi
+# Maven fetches Apache Kafka's jars from Maven Central for the broker the tests start.
+if ! command -v mvn >/dev/null; then missing+=(maven); fi
 if [ ${#missing[@]} -gt 0 ]; then
   log "installing Debian packages: ${missing[*]}"
   $SUDO apt-get update -qq

@@ -31,5 +31,12 @@ void PrintError(const std::string& message);
 void AddDemoCommand(CLI::App& root, CommandContext& context);
 void AddConfigCommand(CLI::App& root, CommandContext& context);
 void AddLakeCommand(CLI::App& root, CommandContext& context);
+void AddRunCommand(CLI::App& root, CommandContext& context);
+void AddRunsCommand(CLI::App& root, CommandContext& context);
+void AddAirflowCommand(CLI::App& root, CommandContext& context);
+void AddRulesCommand(CLI::App& root, CommandContext& context);
+void AddTopicsCommand(CLI::App& root, CommandContext& context);
+void AddCollectCommand(CLI::App& root, CommandContext& context);
+void AddLdaCommand(CLI::App& root, CommandContext& context);
 
 }  // namespace hashlake::cli

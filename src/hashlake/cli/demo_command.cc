@@ -241,7 +241,7 @@ void AddDemoCommand(CLI::App& root, CommandContext& context) {
   };
   bind("--data", "data.dir", "Directory for the embedded log (DIR/log) and the lake (DIR/lake)");
   bind("--port", "serve.port", "Dashboard port on 127.0.0.1; 0 picks a free one");
-  bind("--source", "source.kind", "Feed: synth or replay");
+  bind("--source", "source.kind", "Feed: synth, replay, x, bluesky or mastodon");
   bind("--window", "stream.window", "Tumbling window length, e.g. 1m or 2s");
   bind("--watermark", "stream.watermark", "Allowed lateness before a window closes, e.g. 10s");
   bind("--trigger", "stream.trigger", "Micro-batch interval, e.g. 1s");

@@ -1,4 +1,6 @@
 // hashlake: streaming social-media analytics in one binary. See README.md.
+#include <sstream>
+
 #include <CLI/CLI.hpp>
 #include <fmt/core.h>
 
@@ -31,17 +33,25 @@ std::string OneLineFailure(const CLI::App* root, const CLI::Error& error) {
   if (app->get_parent() != nullptr && app->get_parent() != root) {
     where = "hashlake " + app->get_parent()->get_name() + " " + app->get_name();
   }
-  if (error.get_name() == "ExtrasError") {
+  if (dynamic_cast<const CLI::ExtrasError*>(&error) != nullptr) {
     std::string what = error.what();
     const auto colon = what.find(": ");
-    const std::string extras = colon == std::string::npos ? what : what.substr(colon + 2);
+    std::istringstream words(colon == std::string::npos ? what : what.substr(colon + 2));
+    // Name the unknown options; stray values are usually just their arguments.
+    std::string options, values;
+    for (std::string word; words >> word;) {
+      std::string& list = word[0] == '-' ? options : values;
+      list += (list.empty() ? "" : " ") + word;
+    }
+    const std::string extras = options.empty() ? values : options;
     std::string allowed = AllowedOptions(app);
     std::string commands;
     for (const CLI::App* sub : app->get_subcommands({})) {
       commands += (commands.empty() ? "" : ", ") + sub->get_name();
     }
     if (!commands.empty()) allowed += (allowed.empty() ? "" : "; commands: ") + commands;
-    return fmt::format("{}: unknown argument {} (allowed: {})\n", where, extras, allowed);
+    return fmt::format("{}: unknown {} {} (allowed: {})\n", where,
+                       options.empty() ? "argument" : "option", extras, allowed);
   }
   return fmt::format("{}: {} (see {} --help)\n", where, error.what(), where);
 }
@@ -69,6 +79,13 @@ int main(int argc, char** argv) {
   hashlake::cli::AddDemoCommand(app, context);
   hashlake::cli::AddConfigCommand(app, context);
   hashlake::cli::AddLakeCommand(app, context);
+  hashlake::cli::AddRunCommand(app, context);
+  hashlake::cli::AddRunsCommand(app, context);
+  hashlake::cli::AddAirflowCommand(app, context);
+  hashlake::cli::AddRulesCommand(app, context);
+  hashlake::cli::AddTopicsCommand(app, context);
+  hashlake::cli::AddCollectCommand(app, context);
+  hashlake::cli::AddLdaCommand(app, context);
 
   try {
     app.parse(argc, argv);

@@ -38,6 +38,18 @@ class LogStore {
       const std::string& path) = 0;
   /// Entries of a directory; an empty vector when the directory does not exist.
   virtual arrow::Result<std::vector<FileEntry>> List(const std::string& dir) = 0;
+  /// The entries of `dir` whose names sort after `start_after` (byte order), e.g. the Delta
+  /// log from a version on. This default lists everything and filters; object stores ask
+  /// the server for just those (S3: ListObjectsV2 start-after), so a long log costs one page.
+  virtual arrow::Result<std::vector<FileEntry>> ListFrom(const std::string& dir,
+                                                         const std::string& start_after) {
+    ARROW_ASSIGN_OR_RAISE(auto entries, List(dir));
+    std::vector<FileEntry> out;
+    for (auto& e : entries) {
+      if (e.name > start_after) out.push_back(std::move(e));
+    }
+    return out;
+  }
   /// Size and modification time of one file.
   virtual arrow::Result<FileEntry> Stat(const std::string& path) = 0;
   /// mkdir -p.

@@ -2,8 +2,11 @@
 
 #include <filesystem>
 
+#include "hashlake/lake/aws_credentials.h"
 #include "hashlake/lake/log_store.h"
 #include "hashlake/lake/partition.h"
+#include "hashlake/lake/s3_client.h"
+#include "hashlake/lake/s3_log_store.h"
 
 namespace hashlake::lake {
 namespace {
@@ -62,9 +65,31 @@ arrow::Result<TableUri> ParseTableUri(std::string_view uri) {
                                 "' (use a path, file:// or s3://)");
 }
 
+std::string JoinTableUri(std::string_view lake_uri, std::string_view name) {
+  std::string_view query;
+  if (lake_uri.starts_with("s3://")) {
+    if (auto q = lake_uri.find('?'); q != std::string_view::npos) {
+      query = lake_uri.substr(q);
+      lake_uri = lake_uri.substr(0, q);
+    }
+  }
+  while (lake_uri.size() > 1 && lake_uri.back() == '/') lake_uri.remove_suffix(1);
+  while (!name.empty() && name.front() == '/') name.remove_prefix(1);
+  return std::string(lake_uri) + "/" + std::string(name) + std::string(query);
+}
+
 arrow::Result<ResolvedTable> ResolveTableUri(std::string_view uri) {
   ARROW_ASSIGN_OR_RAISE(auto parsed, ParseTableUri(uri));
   if (parsed.scheme == "file") return ResolvedTable{MakeLocalLogStore(), parsed.root};
+  if (parsed.scheme == "s3") {
+    const std::string& root = parsed.root;  // "bucket/prefix"
+    std::string bucket = root.substr(0, root.find('/'));
+    ARROW_ASSIGN_OR_RAISE(auto options, S3Options::FromUriOptions(bucket, parsed.options));
+    ARROW_ASSIGN_OR_RAISE(auto credentials, MakeDefaultCredentialChain());
+    ARROW_ASSIGN_OR_RAISE(auto client, S3Client::Make(std::move(options), credentials));
+    ARROW_ASSIGN_OR_RAISE(auto store, MakeS3LogStore(std::move(client)));
+    return ResolvedTable{std::move(store), "s3://" + root};
+  }
   return arrow::Status::NotImplemented("table URI '", uri, "': the ", parsed.scheme,
                                        " storage backend is not part of this build yet");
 }

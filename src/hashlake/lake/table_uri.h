@@ -27,8 +27,18 @@ struct TableUri {
 /// Invalid.
 arrow::Result<TableUri> ParseTableUri(std::string_view uri);
 
+/// The URI of table `name` inside the lake at `lake_uri`: `name` joined onto the path, before
+/// an s3 URI's query ("s3://b/lake?endpoint=E" + "posts" -> "s3://b/lake/posts?endpoint=E";
+/// "/data/lake/" + "posts" -> "/data/lake/posts"). Use it instead of path joins, which would
+/// append after the query.
+std::string JoinTableUri(std::string_view lake_uri, std::string_view name);
+
 /// The LogStore serving `uri` and the table root to pass to DeltaTable with it.
-/// "file" gives the local store. Backends not compiled in give NotImplemented naming them.
+/// "file" gives the local store. "s3" gives an S3 store (s3_log_store.h) with the root
+/// "s3://bucket/prefix"; its query options are S3Options::FromUriOptions's (endpoint, region,
+/// path_style, multipart_threshold, part_size, max_attempts, upload_concurrency) and its
+/// credentials come from the standard chain (aws_credentials.h), resolved here: no
+/// credentials is an Invalid status naming the variables to set.
 struct ResolvedTable {
   std::shared_ptr<LogStore> store;
   std::string root;

@@ -7,9 +7,12 @@
 
 #include <arrow/result.h>
 
+#include "hashlake/source/bluesky_source.h"
+#include "hashlake/source/mastodon_source.h"
 #include "hashlake/source/replay.h"
 #include "hashlake/source/source.h"
 #include "hashlake/source/synth_model.h"
+#include "hashlake/source/x_stream_source.h"
 
 namespace hashlake::source {
 
@@ -18,7 +21,11 @@ struct SourceOptions {
   std::string name = "synth";  ///< One of SourceNames().
   SynthOptions synth;
   ReplayOptions replay;
-  const Clock* clock = nullptr;  ///< Not owned; nullptr = system clock.
+  XStreamOptions x;          ///< "x": X API v2 filtered stream.
+  BlueskyOptions bluesky;    ///< "bluesky": Bluesky Jetstream.
+  MastodonOptions mastodon;  ///< "mastodon": Mastodon streaming (SSE).
+  /// Not owned; nullptr = system clock. Used where a kind's own clock is unset.
+  const Clock* clock = nullptr;
 };
 
 /// The names MakeSource accepts.

@@ -28,7 +28,7 @@ TEST(SourceFactoryTest, UnknownNameListsAllowedNames) {
   auto source = MakeSource(options);
   ASSERT_FALSE(source.ok());
   EXPECT_EQ(source.status().message(),
-            "unknown source 'myspace': allowed names are synth, replay");
+            "unknown source 'myspace': allowed names are synth, replay, x, bluesky, mastodon");
 }
 
 TEST(SourceFactoryTest, BadOptionsAreErrors) {

@@ -1,17 +1,20 @@
 #include "hashlake/stream/delta_sink.h"
 
-#include <filesystem>
-
 #include <arrow/table.h>
 
 #include "hashlake/core/logging.h"
+#include "hashlake/lake/table_uri.h"
 
 namespace hashlake::stream {
 
 arrow::Result<std::unique_ptr<DeltaSink>> DeltaSink::Make(
     const std::string& path, const arrow::Schema& schema,
     const std::vector<std::string>& partition_columns, std::string app_id) {
-  ARROW_ASSIGN_OR_RAISE(auto table, lake::DeltaTable::OpenOrCreate(path, schema, partition_columns));
+  // `path` is a table URI: a local path, file://… or s3://bucket/prefix?endpoint=…
+  ARROW_ASSIGN_OR_RAISE(auto resolved, lake::ResolveTableUri(path));
+  ARROW_ASSIGN_OR_RAISE(auto table, lake::DeltaTable::OpenOrCreate(resolved.root, schema,
+                                                                   partition_columns, {},
+                                                                   resolved.store));
   ARROW_ASSIGN_OR_RAISE(auto snapshot, table->LoadSnapshot());
   return std::unique_ptr<DeltaSink>(new DeltaSink(std::move(table), std::move(app_id),
                                                   snapshot.version));
@@ -44,7 +47,9 @@ arrow::Status DeltaSink::Commit(int64_t batch_id, const std::shared_ptr<arrow::T
 }
 
 std::string DeltaSink::name() const {
-  return std::filesystem::path(table_->path()).filename().string();
+  std::string path = table_->path();
+  while (!path.empty() && path.back() == '/') path.pop_back();
+  return path.substr(path.find_last_of('/') + 1);
 }
 
 }  // namespace hashlake::stream

@@ -16,8 +16,8 @@ namespace hashlake::stream {
 /// Not thread-safe.
 class DeltaSink final : public TableSink {
  public:
-  /// Opens the table at `path`, creating it with `schema` partitioned by
-  /// `partition_columns` when absent.
+  /// Opens the table at `path` (a local path, file://… or s3://bucket/prefix?…), creating
+  /// it with `schema` partitioned by `partition_columns` when absent.
   static arrow::Result<std::unique_ptr<DeltaSink>> Make(
       const std::string& path, const arrow::Schema& schema,
       const std::vector<std::string>& partition_columns, std::string app_id);
