@@ -17,7 +17,7 @@ DEBIAN_PACKAGES=(
   libtbb-dev libicu-dev libboost-dev libssl-dev zlib1g-dev libzstd-dev libcurl4-openssl-dev
   librdkafka-dev openssl
   libgtest-dev libgmock-dev libbenchmark-dev
-  clang-format clang-tidy
+  clang-format clang-tidy ccache
   chromium
 )
 
