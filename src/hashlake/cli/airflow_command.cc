@@ -1,10 +1,10 @@
 // `hashlake airflow export PIPELINE --out FILE`: the pipeline's jobs as Airflow DAGs.
+#include <fmt/format.h>
+
 #include <chrono>
 #include <filesystem>
 #include <memory>
 #include <sstream>
-
-#include <fmt/format.h>
 
 #include "hashlake/cli/command.h"
 #include "hashlake/core/atomic_file.h"
@@ -79,8 +79,9 @@ void AddAirflowCommand(CLI::App& root, CommandContext& context) {
   auto* airflow = root.add_subcommand("airflow", "Run the pipeline's jobs from Apache Airflow");
   airflow->require_subcommand(1);
   auto* exp = airflow->add_subcommand(
-      "export", "Write an Airflow DAG file (Airflow 2.x and 3.x) running the pipeline's jobs "
-                "through this CLI, with the same schedules, retries, timeouts and dependencies");
+      "export",
+      "Write an Airflow DAG file (Airflow 2.x and 3.x) running the pipeline's jobs "
+      "through this CLI, with the same schedules, retries, timeouts and dependencies");
   exp->add_option("pipeline", args->file, "The pipeline file (TOML)")->required();
   exp->add_option("--out", args->out, "The DAG file to write, e.g. dags/hashlake.py")->required();
   exp->add_option("--hashlake-bin", args->hashlake_bin,

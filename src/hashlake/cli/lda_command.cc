@@ -1,4 +1,4 @@
-// `hashlake lda train|sweep|eval|infer|show`: topic models over the posts table or a corpus
+// `hashlake lda train|sweep|eval|infer|show|ldavis`: topic models over the posts table or a corpus
 // file (see src/hashlake/topics/README.md).
 #include <chrono>
 #include <cmath>
@@ -12,6 +12,7 @@
 #include <fmt/core.h>
 
 #include "hashlake/cli/command.h"
+#include "hashlake/core/atomic_file.h"
 #include "hashlake/core/json_writer.h"
 #include "hashlake/topics/coherence.h"
 #include "hashlake/topics/corpus_io.h"
@@ -19,6 +20,7 @@
 #include "hashlake/topics/inference.h"
 #include "hashlake/topics/lda.h"
 #include "hashlake/topics/ldavis.h"
+#include "hashlake/topics/ldavis_prepare.h"
 #include "hashlake/topics/model_io.h"
 #include "hashlake/topics/model_table.h"
 #include "hashlake/topics/posts_corpus.h"
@@ -73,6 +75,11 @@ struct LdaArgs {
   std::vector<double> alpha_grid;
   std::vector<double> beta_grid;
   std::string select = "c_v";
+  // LDAvis.
+  std::string ldavis_inputs;
+  std::string inputs_out;
+  double lambda_step = 0.01;
+  int32_t relevance_terms = 30;
 };
 
 // The documents named by --lake or --corpus, before any vocabulary filter.
@@ -468,6 +475,34 @@ arrow::Status RunShow(const LdaArgs& args) {
   return arrow::Status::OK();
 }
 
+// pyLDAvis.prepare's JSON, from a model (exact phi; topic shares from its topic totals) or from
+// the inputs `train --ldavis-out` wrote (shares from the documents' topic mixtures).
+arrow::Status RunLdavis(const LdaArgs& args) {
+  if (args.model_in.empty() == args.ldavis_inputs.empty()) {
+    return arrow::Status::Invalid("give exactly one of --model and --inputs");
+  }
+  topics::LdavisInputs inputs;
+  if (!args.model_in.empty()) {
+    ARROW_ASSIGN_OR_RAISE(TopicModel model, topics::LoadModel(args.model_in));
+    inputs = topics::LdavisInputsFromModel(model);
+  } else {
+    ARROW_ASSIGN_OR_RAISE(std::string text, ReadWholeFile(args.ldavis_inputs));
+    ARROW_ASSIGN_OR_RAISE(inputs, topics::ParseLdavisInputs(text));
+  }
+  ARROW_ASSIGN_OR_RAISE(auto prepared,
+                        topics::PrepareLdavis(inputs, {.r = args.relevance_terms,
+                                                       .lambda_step = args.lambda_step}));
+  if (!args.inputs_out.empty()) {
+    ARROW_RETURN_NOT_OK(WriteFileAtomically(args.inputs_out, topics::LdavisInputsJson(inputs)));
+  }
+  const std::string json = topics::PreparedLdavisJson(prepared);
+  if (args.out.empty() || args.out == "-") {
+    fmt::print("{}\n", json);
+    return arrow::Status::OK();
+  }
+  return WriteFileAtomically(args.out, json);
+}
+
 void AddInputOptions(CLI::App* cmd, LdaArgs& a) {
   cmd->add_option("--lake", a.lake, "Lake directory: documents from its posts table");
   cmd->add_option("--since", a.since, "Posts created at or after this UTC time");
@@ -562,6 +597,19 @@ void AddLdaCommand(CLI::App& root, CommandContext& context) {
   show->add_option("--top", show_args->top, "Terms per topic (default 20)");
   show->add_flag("--json", show_args->json, "One JSON object");
   Register(show, context, show_args, RunShow);
+
+  auto vis_args = std::make_shared<LdaArgs>();
+  auto* vis = lda->add_subcommand("ldavis", "pyLDAvis.prepare's JSON (topic map, relevance, saliency)");
+  vis->add_option("--model", vis_args->model_in, "Model file");
+  vis->add_option("--inputs", vis_args->ldavis_inputs, "Or the JSON of lda train --ldavis-out");
+  vis->add_option("--out", vis_args->out, "Write here (default: stdout)");
+  vis->add_option("--lambda-step", vis_args->lambda_step, "Relevance grid step (default 0.01)")
+      ->check(CLI::Range(1e-6, 1.0));
+  vis->add_option("--R", vis_args->relevance_terms, "Terms per topic (default 30)")
+      ->check(CLI::PositiveNumber);
+  vis->add_option("--inputs-out", vis_args->inputs_out,
+                  "Also write the exact inputs used (pyLDAvis.prepare's arguments) as JSON");
+  Register(vis, context, vis_args, RunLdavis);
 }
 
 }  // namespace hashlake::cli

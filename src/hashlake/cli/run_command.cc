@@ -1,4 +1,5 @@
 // `hashlake run PIPELINE [--check]` and `hashlake runs list|show|status`.
+#include <fmt/format.h>
 #include <signal.h>
 
 #include <atomic>
@@ -7,8 +8,6 @@
 #include <memory>
 #include <sstream>
 #include <thread>
-
-#include <fmt/format.h>
 
 #include "hashlake/cli/command.h"
 #include "hashlake/schedule/pipeline.h"
@@ -58,8 +57,8 @@ int RunPipeline(const RunArgs& args) {
                  fmt::join(flow.jobs, ", "), FormatRfc3339(flow.trigger.Next(now)));
     }
     for (const auto& service : pipeline->services) {
-      fmt::print("  service {}: {} (restart {})\n", service.name,
-                 fmt::join(service.command, " "), schedule::RestartPolicyName(service.restart));
+      fmt::print("  service {}: {} (restart {})\n", service.name, fmt::join(service.command, " "),
+                 schedule::RestartPolicyName(service.restart));
     }
     return kExitOk;
   }
@@ -71,8 +70,8 @@ int RunPipeline(const RunArgs& args) {
   schedule::PosixProcessRunner runner;
   schedule::SchedulerOptions options;
   options.hashlake_binary = SelfBinary();
-  auto scheduler = schedule::Scheduler::Make(std::move(*pipeline), SystemClock::Instance(),
-                                             runner, options);
+  auto scheduler =
+      schedule::Scheduler::Make(std::move(*pipeline), SystemClock::Instance(), runner, options);
   if (!scheduler.ok()) {
     PrintError(scheduler.status().message());
     return kExitFailure;
@@ -113,8 +112,7 @@ struct RunsArgs {
   bool json = false;
 };
 
-arrow::Result<std::filesystem::path> DataDir(const RunsArgs& args,
-                                             const CommandContext& context) {
+arrow::Result<std::filesystem::path> DataDir(const RunsArgs& args, const CommandContext& context) {
   if (!args.data_dir.empty()) return std::filesystem::path(args.data_dir);
   if (!args.pipeline.empty()) {
     schedule::LoadOptions options;
@@ -150,8 +148,8 @@ arrow::Status RunsList(const RunsArgs& args, const CommandContext& context) {
   const size_t skip =
       selected.size() > static_cast<size_t>(args.limit) ? selected.size() - args.limit : 0;
   if (!args.json) {
-    fmt::print("{:<44} {:<16} {:<15} {:>4} {:<20} {:>8} {}\n", "RUN_ID", "JOB", "OUTCOME",
-               "EXIT", "START", "DURATION", "PARAMS");
+    fmt::print("{:<44} {:<16} {:<15} {:>4} {:<20} {:>8} {}\n", "RUN_ID", "JOB", "OUTCOME", "EXIT",
+               "START", "DURATION", "PARAMS");
   }
   for (size_t i = skip; i < selected.size(); ++i) {
     const auto& r = *selected[i];
@@ -175,16 +173,16 @@ arrow::Status RunsShow(const RunsArgs& args, const CommandContext& context) {
       fmt::print("{}\n", schedule::RunRecordToJson(r));
       return arrow::Status::OK();
     }
-    fmt::print("run:       {}\njob:       {} (task {}, flow {})\nlogical:   {}\n", r.run_id,
-               r.job, r.task_id, r.flow, FormatRfc3339(r.logical_time));
+    fmt::print("run:       {}\njob:       {} (task {}, flow {})\nlogical:   {}\n", r.run_id, r.job,
+               r.task_id, r.flow, FormatRfc3339(r.logical_time));
     fmt::print("attempt:   {}\noutcome:   {}\nexit code: {}{}\n", r.attempt, r.outcome,
                r.exit_code ? std::to_string(*r.exit_code) : "-",
                r.signal ? fmt::format(" (signal {})", r.signal) : "");
     fmt::print("start:     {}\nend:       {}\nduration:  {}\n",
                r.start ? FormatRfc3339(*r.start) : "-", r.end ? FormatRfc3339(*r.end) : "-",
                Duration(r));
-    fmt::print("command:   {}\nparams:    {}\nlog:       {}\n", fmt::join(r.argv, " "),
-               Params(r), r.log_path);
+    fmt::print("command:   {}\nparams:    {}\nlog:       {}\n", fmt::join(r.argv, " "), Params(r),
+               r.log_path);
     for (const auto& m : r.metrics) fmt::print("metrics:   {}\n", m);
     fmt::print("--- log tail ---\n{}", r.log_tail);
     if (!r.log_tail.empty() && r.log_tail.back() != '\n') fmt::print("\n");
@@ -207,8 +205,9 @@ void AddRunsOptions(CLI::App* command, RunsArgs* args) {
 void AddRunCommand(CLI::App& root, CommandContext& context) {
   auto args = std::make_shared<RunArgs>();
   auto* run = root.add_subcommand(
-      "run", "Run a pipeline file: supervise its services and run its scheduled jobs until "
-             "SIGTERM/Ctrl-C (see examples/pipeline.toml)");
+      "run",
+      "Run a pipeline file: supervise its services and run its scheduled jobs until "
+      "SIGTERM/Ctrl-C (see examples/pipeline.toml)");
   run->add_option("pipeline", args->file, "The pipeline file (TOML)")->required();
   run->add_flag("--check", args->check,
                 "Validate the file and exit: 0 when valid, 2 with every error otherwise");
@@ -233,8 +232,9 @@ void AddRunsCommand(CLI::App& root, CommandContext& context) {
       context.exit_code = kExitFailure;
     }
   });
-  auto* show = runs->add_subcommand("show", "One run: outcome, exit code, parameters, metrics, "
-                                            "log tail");
+  auto* show = runs->add_subcommand("show",
+                                    "One run: outcome, exit code, parameters, metrics, "
+                                    "log tail");
   show->add_option("run_id", args->run_id, "The run id, as `runs list` prints it")->required();
   AddRunsOptions(show, args.get());
   show->callback([args, &context] {

@@ -1,8 +1,8 @@
 #pragma once
 
-#include <string>
-
 #include <arrow/result.h>
+
+#include <string>
 
 #include "hashlake/schedule/pipeline.h"
 

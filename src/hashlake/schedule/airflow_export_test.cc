@@ -54,10 +54,11 @@ grid = { k = [5, 10] }
   EXPECT_TRUE(Has(py, "schedule=timedelta(seconds=21600)"));
   EXPECT_TRUE(Has(py, "catchup=True"));
   EXPECT_TRUE(Has(py, "max_active_runs=1"));
-  EXPECT_TRUE(Has(py, "retries=3,\n        retry_delay=timedelta(seconds=30),\n"
-                      "        max_retry_delay=timedelta(seconds=600),\n"
-                      "        **_backoff(2.5),\n"
-                      "        execution_timeout=timedelta(seconds=1200)"));
+  EXPECT_TRUE(Has(py,
+                  "retries=3,\n        retry_delay=timedelta(seconds=30),\n"
+                  "        max_retry_delay=timedelta(seconds=600),\n"
+                  "        **_backoff(2.5),\n"
+                  "        execution_timeout=timedelta(seconds=1200)"));
   EXPECT_TRUE(Has(py, "[\"hashlake\", \"lake\", \"optimize\", \"./hashlake-data/lake/posts\"]"));
   EXPECT_TRUE(Has(py, "t_optimize >> t_vacuum"));
   EXPECT_TRUE(Has(py, "t_sweep__k_5 >> t_sweep__k_10"));  // grid points in order

@@ -166,8 +166,8 @@ arrow::Result<CronExpression> CronExpression::Parse(std::string_view text) {
   if (bits[7]) bits[0] = true;
   cron.weekdays_ = ToBits<7>(bits);
   // 2000 is a leap year, so Feb 29 schedules are found within the search window.
-  if (!cron.Next(Timestamp{} + std::chrono::sys_days{std::chrono::year{2000} / 1 / 1}
-                                  .time_since_epoch())) {
+  if (!cron.Next(Timestamp{} +
+                 std::chrono::sys_days{std::chrono::year{2000} / 1 / 1}.time_since_epoch())) {
     return arrow::Status::Invalid("cron expression '", text,
                                   "' never fires (no such day in any month)");
   }

@@ -1,11 +1,11 @@
 #pragma once
 
+#include <arrow/result.h>
+
 #include <bitset>
 #include <optional>
 #include <string>
 #include <string_view>
-
-#include <arrow/result.h>
 
 #include "hashlake/core/time.h"
 

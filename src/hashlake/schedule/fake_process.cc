@@ -5,8 +5,7 @@ namespace {
 
 class FakeProcess final : public Process {
  public:
-  FakeProcess(const Clock& clock, FakeBehavior behavior, std::shared_ptr<FakeStart> record,
-              int pid)
+  FakeProcess(const Clock& clock, FakeBehavior behavior, std::shared_ptr<FakeStart> record, int pid)
       : clock_(clock), behavior_(std::move(behavior)), record_(std::move(record)), pid_(pid) {}
 
   int pid() const override { return pid_; }
@@ -48,7 +47,8 @@ arrow::Result<std::unique_ptr<Process>> FakeProcessRunner::Start(const ProcessSp
   record->spec = spec;
   record->at = clock_.Now();
   starts_.push_back(record);
-  return std::unique_ptr<Process>(new FakeProcess(clock_, std::move(behavior), record, next_pid_++));
+  return std::unique_ptr<Process>(
+      new FakeProcess(clock_, std::move(behavior), record, next_pid_++));
 }
 
 int FakeProcessRunner::running() const {

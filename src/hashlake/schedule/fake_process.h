@@ -17,9 +17,9 @@ namespace hashlake::schedule::testing {
 
 /// How one fake child behaves.
 struct FakeBehavior {
-  Micros runs_for{0};        ///< Exits this long after it started (on the clock).
+  Micros runs_for{0};  ///< Exits this long after it started (on the clock).
   int exit_code = 0;
-  std::string output;        ///< Returned by the first ReadOutput().
+  std::string output;  ///< Returned by the first ReadOutput().
   bool ignores_sigterm = false;
   bool fail_to_start = false;
 };

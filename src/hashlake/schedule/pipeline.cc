@@ -1,5 +1,7 @@
 #include "hashlake/schedule/pipeline.h"
 
+#include <fmt/format.h>
+#include <toml++/toml.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -10,9 +12,6 @@
 #include <sstream>
 #include <tuple>
 
-#include <fmt/format.h>
-#include <toml++/toml.h>
-
 #include "hashlake/core/atomic_file.h"
 
 namespace hashlake::schedule {
@@ -20,13 +19,13 @@ namespace {
 
 const std::vector<std::string> kTopKeys = {"pipeline", "params", "services", "jobs"};
 const std::vector<std::string> kPipelineKeys = {"name", "data_dir", "stop_grace", "start_date"};
-const std::vector<std::string> kServiceKeys = {"command", "shell", "env", "restart",
-                                               "restart_delay", "max_restart_delay",
-                                               "healthy_after"};
+const std::vector<std::string> kServiceKeys = {
+    "command", "shell", "env", "restart", "restart_delay", "max_restart_delay", "healthy_after"};
 const std::vector<std::string> kJobKeys = {
-    "command", "shell",       "env",         "schedule", "interval",    "after",
-    "retries", "retry_delay", "retry_backoff", "max_retry_delay", "timeout", "kill_grace",
-    "catchup", "catchup_max", "params",      "grid"};
+    "command",       "shell",           "env",     "schedule",
+    "interval",      "after",           "retries", "retry_delay",
+    "retry_backoff", "max_retry_delay", "timeout", "kill_grace",
+    "catchup",       "catchup_max",     "params",  "grid"};
 
 // toml++ keeps a table's keys sorted; order them as the file wrote them instead.
 std::vector<std::pair<std::string, const toml::node*>> InFileOrder(const toml::table* table) {
@@ -52,9 +51,8 @@ std::string Join(const std::vector<std::string>& items, std::string_view sep = "
 
 bool ValidName(std::string_view name) {
   if (name.empty() || name.size() > 100) return false;
-  return std::all_of(name.begin(), name.end(), [](unsigned char c) {
-    return std::isalnum(c) || c == '_' || c == '-';
-  });
+  return std::all_of(name.begin(), name.end(),
+                     [](unsigned char c) { return std::isalnum(c) || c == '_' || c == '-'; });
 }
 
 // Collects every error instead of stopping at the first, so --check lists them all.
@@ -73,8 +71,8 @@ void CheckKeys(const toml::table& table, const std::string& where,
   for (const auto& [key, node] : table) {
     const std::string k(key.str());
     if (std::find(allowed.begin(), allowed.end(), k) == allowed.end()) {
-      errors->Add(fmt::format("{}{}: unknown key (allowed: {})",
-                              where.empty() ? "" : where + ".", k, Join(allowed)));
+      errors->Add(fmt::format("{}{}: unknown key (allowed: {})", where.empty() ? "" : where + ".",
+                              k, Join(allowed)));
     }
   }
 }
@@ -112,8 +110,7 @@ void GetDuration(const toml::table& table, std::string_view key, const std::stri
 }
 
 std::optional<int64_t> GetInt(const toml::table& table, std::string_view key,
-                              const std::string& where, int64_t min, int64_t max,
-                              Errors* errors) {
+                              const std::string& where, int64_t min, int64_t max, Errors* errors) {
   const toml::node* node = table.get(key);
   if (node == nullptr) return std::nullopt;
   auto i = node->as_integer();
@@ -136,8 +133,8 @@ void GetStringMap(const toml::table& table, std::string_view key, const std::str
   for (const auto& [k, v] : *sub) {
     auto text = ScalarText(v);
     if (!text) {
-      errors->Add(fmt::format("{}.{}.{}: must be a string, number or boolean", where, key,
-                              k.str()));
+      errors->Add(
+          fmt::format("{}.{}.{}: must be a string, number or boolean", where, key, k.str()));
     } else {
       (*out)[std::string(k.str())] = *text;
     }
@@ -150,8 +147,10 @@ std::vector<std::string> GetCommand(const toml::table& table, const std::string&
   const toml::node* command = table.get("command");
   const toml::node* shell = table.get("shell");
   if ((command == nullptr) == (shell == nullptr)) {
-    errors->Add(fmt::format("{}: give exactly one of command (an argv array) or shell (a "
-                            "string run by /bin/sh -c)", where));
+    errors->Add(
+        fmt::format("{}: give exactly one of command (an argv array) or shell (a "
+                    "string run by /bin/sh -c)",
+                    where));
     return {};
   }
   if (shell != nullptr) {
@@ -165,8 +164,10 @@ std::vector<std::string> GetCommand(const toml::table& table, const std::string&
   std::vector<std::string> argv;
   const toml::array* array = command->as_array();
   if (array == nullptr || array->empty()) {
-    errors->Add(fmt::format("{}.command: must be a non-empty array of strings, e.g. "
-                            "[\"hashlake\", \"lake\", \"optimize\", \"posts\"]", where));
+    errors->Add(
+        fmt::format("{}.command: must be a non-empty array of strings, e.g. "
+                    "[\"hashlake\", \"lake\", \"optimize\", \"posts\"]",
+                    where));
     return {};
   }
   for (const auto& element : *array) {
@@ -237,8 +238,8 @@ void ResolveParams(std::map<std::string, std::string>* params,
       std::set<std::string> known;
       for (const auto& [k, v] : raw) known.insert(k);
       for (const auto& [k, v] : base) known.insert(k);
-      return arrow::Status::Invalid("unknown parameter {", name, "} (known: ",
-                                    Join({known.begin(), known.end()}), ")");
+      return arrow::Status::Invalid("unknown parameter {", name,
+                                    "} (known: ", Join({known.begin(), known.end()}), ")");
     }
     if (!active.insert(name).second) {
       return arrow::Status::Invalid("parameter {", name, "} refers to itself");
@@ -280,7 +281,8 @@ std::string SanitizeTaskPart(const std::string& text) {
 
 void ParseRetry(const toml::table& table, const std::string& where, RetryPolicy* retry,
                 Errors* errors) {
-  if (auto n = GetInt(table, "retries", where, 0, 100, errors)) retry->retries = static_cast<int>(*n);
+  if (auto n = GetInt(table, "retries", where, 0, 100, errors))
+    retry->retries = static_cast<int>(*n);
   GetDuration(table, "retry_delay", where, &retry->delay, errors, /*allow_zero=*/true);
   GetDuration(table, "max_retry_delay", where, &retry->max_delay, errors);
   if (const toml::node* node = table.get("retry_backoff")) {
@@ -288,8 +290,10 @@ void ParseRetry(const toml::table& table, const std::string& where, RetryPolicy*
     if (auto f = node->as_floating_point()) value = f->get();
     if (auto i = node->as_integer()) value = static_cast<double>(i->get());
     if (!value || *value < 1.0 || *value > 100.0) {
-      errors->Add(fmt::format("{}.retry_backoff: must be a number from 1 (fixed delay) to 100 "
-                              "(multiplier per retry)", where));
+      errors->Add(
+          fmt::format("{}.retry_backoff: must be a number from 1 (fixed delay) to 100 "
+                      "(multiplier per retry)",
+                      where));
     } else {
       retry->backoff = *value;
     }
@@ -323,10 +327,10 @@ void CheckCommandParams(const std::vector<std::string>& command,
     argv.push_back(*substituted);
   }
   if (options.check_programs && !argv.empty() && !ProgramExists(argv[0])) {
-    errors->Add(fmt::format("{}.command: program '{}' not found{} (allowed: \"hashlake\", a "
-                            "program on PATH, or a path to an executable)",
-                            where, argv[0],
-                            argv[0].find('/') == std::string::npos ? " on PATH" : ""));
+    errors->Add(
+        fmt::format("{}.command: program '{}' not found{} (allowed: \"hashlake\", a "
+                    "program on PATH, or a path to an executable)",
+                    where, argv[0], argv[0].find('/') == std::string::npos ? " on PATH" : ""));
   }
 }
 
@@ -340,7 +344,8 @@ void BuildFlows(Pipeline* pipeline, Errors* errors) {
     for (const auto& dep : job.after) {
       if (!index.count(dep)) {
         std::vector<std::string> names;
-        for (const auto& j : pipeline->jobs) if (j.name != job.name) names.push_back(j.name);
+        for (const auto& j : pipeline->jobs)
+          if (j.name != job.name) names.push_back(j.name);
         errors->Add(fmt::format("jobs.{}.after: unknown job '{}' (allowed: {})", job.name, dep,
                                 names.empty() ? "no other jobs" : Join(names)));
         bad_edges = true;
@@ -365,8 +370,10 @@ void BuildFlows(Pipeline* pipeline, Errors* errors) {
         auto from = std::find(stack.begin(), stack.end(), dep);
         std::vector<std::string> path(from, stack.end());
         path.push_back(dep);
-        errors->Add(fmt::format("jobs.{}.after: dependency cycle {} (allowed: a graph without "
-                                "cycles)", pipeline->jobs[i].name, Join(path, " -> ")));
+        errors->Add(
+            fmt::format("jobs.{}.after: dependency cycle {} (allowed: a graph without "
+                        "cycles)",
+                        pipeline->jobs[i].name, Join(path, " -> ")));
         cycle = true;
         return;
       }
@@ -422,12 +429,13 @@ void BuildFlows(Pipeline* pipeline, Errors* errors) {
       }
       if (root == nullptr) {
         root = &job;
-      } else if (job.schedule_text != root->schedule_text ||
-                 job.catchup != root->catchup || job.catchup_max != root->catchup_max) {
-        errors->Add(fmt::format("jobs.{}.schedule: '{}' differs from '{}' of job {}, in the same "
-                                "dependency graph (allowed: one schedule and catchup per "
-                                "connected group of jobs)", job.name, job.schedule_text,
-                                root->schedule_text, root->name));
+      } else if (job.schedule_text != root->schedule_text || job.catchup != root->catchup ||
+                 job.catchup_max != root->catchup_max) {
+        errors->Add(
+            fmt::format("jobs.{}.schedule: '{}' differs from '{}' of job {}, in the same "
+                        "dependency graph (allowed: one schedule and catchup per "
+                        "connected group of jobs)",
+                        job.name, job.schedule_text, root->schedule_text, root->name));
         ok = false;
       }
     }
@@ -462,18 +470,24 @@ Micros RetryPolicy::DelayBefore(int retry_number) const {
 
 std::string_view CatchupName(Catchup catchup) {
   switch (catchup) {
-    case Catchup::kNone: return "none";
-    case Catchup::kLatest: return "latest";
-    case Catchup::kAll: return "all";
+    case Catchup::kNone:
+      return "none";
+    case Catchup::kLatest:
+      return "latest";
+    case Catchup::kAll:
+      return "all";
   }
   return "none";
 }
 
 std::string_view RestartPolicyName(RestartPolicy policy) {
   switch (policy) {
-    case RestartPolicy::kAlways: return "always";
-    case RestartPolicy::kOnFailure: return "on-failure";
-    case RestartPolicy::kNever: return "never";
+    case RestartPolicy::kAlways:
+      return "always";
+    case RestartPolicy::kOnFailure:
+      return "on-failure";
+    case RestartPolicy::kNever:
+      return "never";
   }
   return "never";
 }
@@ -507,7 +521,8 @@ std::vector<JobRunSpec> ExpandRuns(const JobSpec& job) {
     run.env = job.env;
     for (const auto& [key, value] : run.params) {
       std::string name = "HASHLAKE_PARAM_";
-      for (unsigned char c : key) name += std::isalnum(c) ? static_cast<char>(std::toupper(c)) : '_';
+      for (unsigned char c : key)
+        name += std::isalnum(c) ? static_cast<char>(std::toupper(c)) : '_';
       run.env[name] = value;
     }
     runs.push_back(std::move(run));
@@ -554,8 +569,8 @@ arrow::Result<Pipeline> ParsePipeline(std::string_view toml_text,
         if (ParseRfc3339(*date + "T00:00:00Z").ok()) {
           pipeline.start_date = *date;
         } else {
-          errors.Add(fmt::format("pipeline.start_date: '{}' is not a date (allowed: YYYY-MM-DD)",
-                                 *date));
+          errors.Add(
+              fmt::format("pipeline.start_date: '{}' is not a date (allowed: YYYY-MM-DD)", *date));
         }
       }
     } else {
@@ -650,8 +665,8 @@ arrow::Result<Pipeline> ParsePipeline(std::string_view toml_text,
           job.grid.emplace_back(axis, std::move(texts));
         }
         if (points > 1000) {
-          errors.Add(fmt::format("{}.grid: {} combinations (allowed: at most 1000)", where,
-                                 points));
+          errors.Add(
+              fmt::format("{}.grid: {} combinations (allowed: at most 1000)", where, points));
         }
       }
       CheckCommandParams(job.command, job.params, where, options, &errors);
@@ -671,8 +686,10 @@ arrow::Result<Pipeline> ParsePipeline(std::string_view toml_text,
       if (!job.after.empty()) {
         for (const char* k : {"schedule", "interval", "catchup", "catchup_max"}) {
           if (table->contains(k)) {
-            errors.Add(fmt::format("{}.{}: not allowed on a job with `after` (it runs when the "
-                                   "jobs it follows succeed, on their schedule)", where, k));
+            errors.Add(
+                fmt::format("{}.{}: not allowed on a job with `after` (it runs when the "
+                            "jobs it follows succeed, on their schedule)",
+                            where, k));
           }
         }
       } else if (schedule && interval) {
@@ -688,14 +705,16 @@ arrow::Result<Pipeline> ParsePipeline(std::string_view toml_text,
       } else if (interval) {
         job.schedule_text = *interval;
         auto parsed = ParseDuration(*interval);
-        auto trigger = parsed.ok() ? Trigger::Every(*parsed) : arrow::Result<Trigger>(parsed.status());
+        auto trigger =
+            parsed.ok() ? Trigger::Every(*parsed) : arrow::Result<Trigger>(parsed.status());
         if (trigger.ok()) {
           job.trigger = *trigger;
         } else {
           errors.Add(fmt::format("{}.interval: {}", where, trigger.status().message()));
         }
       } else if (table->contains("command") || table->contains("shell")) {
-        errors.Add(where + ": needs schedule (a cron expression), interval (e.g. \"10m\") or "
+        errors.Add(where +
+                   ": needs schedule (a cron expression), interval (e.g. \"10m\") or "
                    "after (a list of jobs)");
       }
       ParseRetry(*table, where, &job.retry, &errors);

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <arrow/result.h>
+
 #include <filesystem>
 #include <map>
 #include <optional>
@@ -7,8 +9,6 @@
 #include <string_view>
 #include <utility>
 #include <vector>
-
-#include <arrow/result.h>
 
 #include "hashlake/core/time.h"
 #include "hashlake/schedule/trigger.h"
@@ -18,10 +18,10 @@ namespace hashlake::schedule {
 /// Retries of a failed job run: retry N (1-based) waits `delay * backoff^(N-1)`, capped at
 /// `max_delay`. backoff 1.0 means a fixed delay.
 struct RetryPolicy {
-  int retries = 0;                               ///< Extra attempts after the first.
-  Micros delay = std::chrono::seconds{30};       ///< Before the first retry.
-  double backoff = 2.0;                          ///< Multiplier per retry, >= 1.
-  Micros max_delay = std::chrono::hours{1};      ///< Cap on any one delay.
+  int retries = 0;                           ///< Extra attempts after the first.
+  Micros delay = std::chrono::seconds{30};   ///< Before the first retry.
+  double backoff = 2.0;                      ///< Multiplier per retry, >= 1.
+  Micros max_delay = std::chrono::hours{1};  ///< Cap on any one delay.
 
   Micros DelayBefore(int retry_number) const;
 };
@@ -43,9 +43,9 @@ struct ServiceSpec {
   std::vector<std::string> command;  ///< argv, parameters substituted; "hashlake" = this binary
   std::map<std::string, std::string> env;
   RestartPolicy restart = RestartPolicy::kOnFailure;
-  Micros restart_delay = std::chrono::seconds{1};      ///< After the first exit; doubles.
+  Micros restart_delay = std::chrono::seconds{1};  ///< After the first exit; doubles.
   Micros max_restart_delay = std::chrono::minutes{1};
-  Micros healthy_after = std::chrono::seconds{30};     ///< Up this long resets the backoff.
+  Micros healthy_after = std::chrono::seconds{30};  ///< Up this long resets the backoff.
 };
 
 /// A job: a command that runs to completion, on a trigger or after other jobs.
@@ -56,7 +56,7 @@ struct JobSpec {
   std::string schedule_text;         ///< As written: the cron expression or the interval.
   std::vector<std::string> after;    ///< Jobs that must succeed first, in the same flow run.
   RetryPolicy retry;
-  std::optional<Micros> timeout;     ///< Kill (SIGTERM, then SIGKILL) a run that takes longer.
+  std::optional<Micros> timeout;  ///< Kill (SIGTERM, then SIGKILL) a run that takes longer.
   Micros kill_grace = std::chrono::seconds{10};  ///< SIGTERM to SIGKILL on timeout.
   Catchup catchup = Catchup::kNone;
   int catchup_max = 10;
@@ -73,13 +73,13 @@ struct JobRunSpec {
   std::string task_id;                        ///< "job", or "job__k_5" for grid points
   std::map<std::string, std::string> params;  ///< Every parameter, grid values included.
   std::vector<std::string> argv;
-  std::map<std::string, std::string> env;     ///< The job's env plus HASHLAKE_PARAM_<NAME>.
+  std::map<std::string, std::string> env;  ///< The job's env plus HASHLAKE_PARAM_<NAME>.
 };
 
 /// A connected group of jobs sharing one trigger (the roots'), run together as one unit:
 /// what Airflow calls a DAG run. At most one run of a flow, hence of each job, at a time.
 struct Flow {
-  std::string name;               ///< The first root job's name.
+  std::string name;  ///< The first root job's name.
   Trigger trigger;
   Catchup catchup = Catchup::kNone;
   int catchup_max = 10;

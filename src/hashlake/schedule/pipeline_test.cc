@@ -45,8 +45,8 @@ after = ["optimize"]
   EXPECT_EQ(p.jobs[0].catchup, Catchup::kLatest);
   auto runs = ExpandRuns(p.jobs[1]);
   ASSERT_EQ(runs.size(), 1u);
-  EXPECT_EQ(runs[0].argv, (std::vector<std::string>{"/bin/sh", "-c",
-                                                     "hashlake lake vacuum posts && echo done"}));
+  EXPECT_EQ(runs[0].argv,
+            (std::vector<std::string>{"/bin/sh", "-c", "hashlake lake vacuum posts && echo done"}));
   ASSERT_EQ(p.flows.size(), 1u);
   EXPECT_EQ(p.flows[0].name, "optimize");
   EXPECT_EQ(p.flows[0].jobs, (std::vector<std::string>{"optimize", "vacuum"}));
@@ -83,7 +83,7 @@ grid = { k = [5, 10], alpha = [0.1, 0.5] }
   EXPECT_EQ(runs[0].task_id, "sweep__k_5__alpha_0_1");
   EXPECT_EQ(runs[1].task_id, "sweep__k_5__alpha_0_5");
   EXPECT_EQ(runs[3].argv, (std::vector<std::string>{"hashlake", "lda", "sweep", "--k", "10",
-                                                     "--alpha", "0.5", "--seed", "7"}));
+                                                    "--alpha", "0.5", "--seed", "7"}));
   EXPECT_EQ(runs[3].env.at("HASHLAKE_PARAM_ALPHA"), "0.5");
   EXPECT_EQ(runs[3].grid_index, 3);
 }
@@ -103,11 +103,13 @@ params = { out = "{table}.out" }
 )"));
   EXPECT_EQ(ExpandRuns(p.jobs[0])[0].argv,
             (std::vector<std::string>{"x", "/d/lake/posts", "/d/lake/posts.out", "{literal}"}));
-  auto cycle = Parse("[params]\na = \"{b}\"\nb = \"{a}\"\n[jobs.j]\ncommand=[\"x\"]\n"
-                     "interval=\"1m\"\n");
+  auto cycle = Parse(
+      "[params]\na = \"{b}\"\nb = \"{a}\"\n[jobs.j]\ncommand=[\"x\"]\n"
+      "interval=\"1m\"\n");
   ASSERT_FALSE(cycle.ok());
   EXPECT_NE(cycle.status().message().find("params.a: parameter {a} refers to itself"),
-            std::string::npos) << cycle.status().message();
+            std::string::npos)
+      << cycle.status().message();
 }
 
 TEST(PipelineTest, DataDirOverrideReachesTheParameters) {
@@ -160,8 +162,7 @@ INSTANTIATE_TEST_SUITE_P(
                 "dependency cycle a -> b -> a"},
         BadCase{"UnknownDependency", "[jobs.a]\ncommand=[\"true\"]\nafter=[\"nope\"]\n",
                 "jobs.a.after: unknown job 'nope'"},
-        BadCase{"MissingBinary",
-                "[jobs.a]\ncommand=[\"no-such-program-hl\"]\ninterval=\"1m\"\n",
+        BadCase{"MissingBinary", "[jobs.a]\ncommand=[\"no-such-program-hl\"]\ninterval=\"1m\"\n",
                 "jobs.a.command: program 'no-such-program-hl' not found on PATH"},
         BadCase{"MissingPath", "[services.s]\ncommand=[\"/nope/bin/x\"]\n",
                 "services.s.command: program '/nope/bin/x' not found"},

@@ -1,13 +1,13 @@
 #pragma once
 
+#include <arrow/result.h>
+
 #include <filesystem>
 #include <map>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <arrow/result.h>
 
 namespace hashlake::schedule {
 

@@ -1,11 +1,10 @@
 #include "hashlake/schedule/process.h"
 
+#include <gtest/gtest.h>
 #include <signal.h>
 
 #include <chrono>
 #include <thread>
-
-#include <gtest/gtest.h>
 
 #include "hashlake/core/test_util.h"
 #include "hashlake/schedule/scheduler.h"
@@ -52,7 +51,8 @@ TEST(PosixProcessTest, MissingProgramExits127WithAMessage) {
 TEST(PosixProcessTest, SignalReachesTheWholeProcessGroup) {
   PosixProcessRunner runner;
   // The shell waits on a child sleep: SIGTERM to the group ends both at once.
-  ASSERT_OK_AND_ASSIGN(auto p, runner.Start(ProcessSpec{{"/bin/sh", "-c", "sleep 30; true"}, {}, {}}));
+  ASSERT_OK_AND_ASSIGN(auto p,
+                       runner.Start(ProcessSpec{{"/bin/sh", "-c", "sleep 30; true"}, {}, {}}));
   std::this_thread::sleep_for(std::chrono::milliseconds(100));
   EXPECT_FALSE(p->Poll().has_value());
   const auto start = std::chrono::steady_clock::now();
@@ -77,11 +77,11 @@ shell = "echo started; exec sleep 60"
 interval = "1s"
 timeout = "1s"
 kill_grace = "1s"
-)", "t.toml", load);
+)",
+                                "t.toml", load);
   ASSERT_OK(pipeline.status());
   PosixProcessRunner runner;
-  ASSERT_OK_AND_ASSIGN(auto scheduler,
-                       Scheduler::Make(*pipeline, SystemClock::Instance(), runner));
+  ASSERT_OK_AND_ASSIGN(auto scheduler, Scheduler::Make(*pipeline, SystemClock::Instance(), runner));
   ASSERT_OK(scheduler->Start());
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds{15};
   std::vector<RunRecord> runs;

@@ -1,14 +1,13 @@
 #include "hashlake/schedule/run_history.h"
 
 #include <fcntl.h>
+#include <simdjson.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
 #include <fstream>
 #include <unordered_map>
-
-#include <simdjson.h>
 
 #include "hashlake/core/json_writer.h"
 
@@ -63,9 +62,15 @@ std::string RunRecordToJson(const RunRecord& r) {
   }
   out.push_back(']');
   Field(&out, "start");
-  if (r.start) AppendJsonString(&out, FormatRfc3339(*r.start)); else out += "null";
+  if (r.start)
+    AppendJsonString(&out, FormatRfc3339(*r.start));
+  else
+    out += "null";
   Field(&out, "end");
-  if (r.end) AppendJsonString(&out, FormatRfc3339(*r.end)); else out += "null";
+  if (r.end)
+    AppendJsonString(&out, FormatRfc3339(*r.end));
+  else
+    out += "null";
   if (r.start && r.end) {
     Field(&out, "duration_s");
     out += std::to_string(static_cast<double>((*r.end - *r.start).count()) / 1e6);

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <arrow/result.h>
+
 #include <filesystem>
 #include <map>
 #include <memory>
@@ -8,21 +10,19 @@
 #include <string_view>
 #include <vector>
 
-#include <arrow/result.h>
-
 #include "hashlake/core/time.h"
 
 namespace hashlake::schedule {
 
 /// One attempt of one job run (format: run_history_format.md).
 struct RunRecord {
-  std::string run_id;         ///< Unique: "<job>-<logical time>-g<grid>-a<attempt>"
+  std::string run_id;  ///< Unique: "<job>-<logical time>-g<grid>-a<attempt>"
   std::string job;
-  std::string task_id;        ///< job, or job__key_value for a grid point
+  std::string task_id;  ///< job, or job__key_value for a grid point
   std::string flow;
-  Timestamp logical_time{};   ///< The tick this run belongs to.
+  Timestamp logical_time{};  ///< The tick this run belongs to.
   int grid_index = 0;
-  int attempt = 1;            ///< 1 for the first try.
+  int attempt = 1;  ///< 1 for the first try.
   std::map<std::string, std::string> params;
   std::vector<std::string> argv;
   std::optional<Timestamp> start;
@@ -31,8 +31,8 @@ struct RunRecord {
   std::string outcome;
   std::optional<int> exit_code;
   int signal = 0;
-  std::string log_tail;       ///< The last few KiB of stdout+stderr.
-  std::string log_path;       ///< The whole log.
+  std::string log_tail;              ///< The last few KiB of stdout+stderr.
+  std::string log_path;              ///< The whole log.
   std::vector<std::string> metrics;  ///< Raw JSON objects from `HASHLAKE_METRICS {...}` lines.
 
   bool finished() const { return outcome != "running"; }

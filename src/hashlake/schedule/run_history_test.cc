@@ -1,9 +1,9 @@
 #include "hashlake/schedule/run_history.h"
 
+#include <gtest/gtest.h>
+
 #include <filesystem>
 #include <fstream>
-
-#include <gtest/gtest.h>
 
 #include "hashlake/core/test_util.h"
 

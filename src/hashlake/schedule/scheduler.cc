@@ -1,12 +1,11 @@
 #include "hashlake/schedule/scheduler.h"
 
+#include <fmt/format.h>
 #include <signal.h>
+#include <simdjson.h>
 
 #include <algorithm>
 #include <fstream>
-
-#include <fmt/format.h>
-#include <simdjson.h>
 
 #include "hashlake/core/atomic_file.h"
 #include "hashlake/core/json_writer.h"
@@ -89,11 +88,16 @@ class OutputCapture {
 enum class ServiceState { kStarting, kRunning, kBackoff, kExited, kStopped };
 std::string_view ServiceStateName(ServiceState s) {
   switch (s) {
-    case ServiceState::kStarting: return "starting";
-    case ServiceState::kRunning: return "running";
-    case ServiceState::kBackoff: return "backoff";
-    case ServiceState::kExited: return "exited";
-    case ServiceState::kStopped: return "stopped";
+    case ServiceState::kStarting:
+      return "starting";
+    case ServiceState::kRunning:
+      return "running";
+    case ServiceState::kBackoff:
+      return "backoff";
+    case ServiceState::kExited:
+      return "exited";
+    case ServiceState::kStopped:
+      return "stopped";
   }
   return "stopped";
 }
@@ -154,7 +158,7 @@ struct Scheduler::Impl {
   SchedulerOptions options;
   std::unique_ptr<RunHistory> history;
   std::vector<Service> services;
-  std::deque<FlowState> flows;  // a deque: FlowRun holds move-only children
+  std::deque<FlowState> flows;   // a deque: FlowRun holds move-only children
   std::deque<RunRecord> recent;  // finished runs, newest last
   bool started = false;
   bool stopping = false;
@@ -219,8 +223,9 @@ struct Scheduler::Impl {
     ++s.consecutive_failures;
     s.state = ServiceState::kBackoff;
     s.restart_at = now + delay;
-    Logger("schedule")->warn("service {} exited ({}); restarting in {}", s.spec.name,
-                             s.last_exit ? s.last_exit->exit_code : -1, FormatDuration(delay));
+    Logger("schedule")
+        ->warn("service {} exited ({}); restarting in {}", s.spec.name,
+               s.last_exit ? s.last_exit->exit_code : -1, FormatDuration(delay));
   }
 
   void TickService(Service& s, Timestamp now) {
@@ -246,8 +251,8 @@ struct Scheduler::Impl {
   void Missed(FlowState& f, Timestamp tick) {
     switch (f.flow.catchup) {
       case Catchup::kNone:
-        Logger("schedule")->info("flow {}: skipping missed tick {}", f.flow.name,
-                                 FormatRfc3339(tick));
+        Logger("schedule")
+            ->info("flow {}: skipping missed tick {}", f.flow.name, FormatRfc3339(tick));
         break;
       case Catchup::kLatest:
         f.pending.clear();
@@ -284,8 +289,8 @@ struct Scheduler::Impl {
     r.attempt = job.attempt;
     r.params = point.params;
     r.argv = point.argv;
-    r.run_id = fmt::format("{}-{}-g{}-a{}", r.job, CompactTime(r.logical_time), r.grid_index,
-                           r.attempt);
+    r.run_id =
+        fmt::format("{}-{}-g{}-a{}", r.job, CompactTime(r.logical_time), r.grid_index, r.attempt);
     return r;
   }
 
@@ -390,12 +395,14 @@ struct Scheduler::Impl {
         }
         const auto& timeout = job.spec->timeout;
         if (timeout && !job.term_sent && now - job.started >= *timeout) {
-          Logger("schedule")->warn("run {} timed out after {}: SIGTERM", job.record.run_id,
-                                   FormatDuration(*timeout));
+          Logger("schedule")
+              ->warn("run {} timed out after {}: SIGTERM", job.record.run_id,
+                     FormatDuration(*timeout));
           job.timed_out = true;
           job.term_sent = now;
           job.process->Signal(SIGTERM);
-        } else if (job.timed_out && !job.kill_sent && now - *job.term_sent >= job.spec->kill_grace) {
+        } else if (job.timed_out && !job.kill_sent &&
+                   now - *job.term_sent >= job.spec->kill_grace) {
           job.kill_sent = true;
           job.process->Signal(SIGKILL);
         }
@@ -503,13 +510,19 @@ struct Scheduler::Impl {
       w.Key("state");
       w.String(ServiceStateName(s.state));
       w.Key("pid");
-      if (s.process) w.Int(s.process->pid()); else w.Null();
+      if (s.process)
+        w.Int(s.process->pid());
+      else
+        w.Null();
       w.Key("restarts");
       w.Int(s.restarts);
       w.Key("since");
       w.String(FormatRfc3339(s.since));
       w.Key("last_exit_code");
-      if (s.last_exit) w.Int(s.last_exit->exit_code); else w.Null();
+      if (s.last_exit)
+        w.Int(s.last_exit->exit_code);
+      else
+        w.Null();
       w.Key("restart_policy");
       w.String(RestartPolicyName(s.spec.restart));
       w.Key("log_tail");
@@ -536,7 +549,10 @@ struct Scheduler::Impl {
       w.Key("pending");
       w.Int(static_cast<int64_t>(f.pending.size()));
       w.Key("running");
-      if (f.active) w.String(FormatRfc3339(f.active->logical)); else w.Null();
+      if (f.active)
+        w.String(FormatRfc3339(f.active->logical));
+      else
+        w.Null();
       w.EndObject();
     }
     w.EndArray();
@@ -602,8 +618,8 @@ arrow::Status Scheduler::Start() {
         t = f.flow.trigger.Next(t);
       }
       if (!f.pending.empty()) {
-        Logger("schedule")->info("flow {}: catching up {} missed run(s)", f.flow.name,
-                                 f.pending.size());
+        Logger("schedule")
+            ->info("flow {}: catching up {} missed run(s)", f.flow.name, f.pending.size());
       }
     }
     f.next_tick = f.flow.trigger.Next(now);
@@ -619,8 +635,8 @@ arrow::Status Scheduler::Tick() {
   const Timestamp now = m.clock.Now();
   // Before polling, so that children killed here are reaped in this same tick.
   if (m.stopping && !m.killed && now >= m.stop_deadline && m.AnyChild()) {
-    Logger("schedule")->warn("children still running after {}: SIGKILL",
-                             FormatDuration(m.pipeline.stop_grace));
+    Logger("schedule")
+        ->warn("children still running after {}: SIGKILL", FormatDuration(m.pipeline.stop_grace));
     m.killed = true;
     m.SignalAll(SIGKILL);
   }

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <arrow/result.h>
+
 #include <deque>
 #include <filesystem>
 #include <map>
@@ -7,8 +9,6 @@
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <arrow/result.h>
 
 #include "hashlake/core/time.h"
 #include "hashlake/schedule/pipeline.h"

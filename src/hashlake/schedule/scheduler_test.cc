@@ -1,12 +1,11 @@
 #include "hashlake/schedule/scheduler.h"
 
+#include <gtest/gtest.h>
 #include <signal.h>
+#include <simdjson.h>
 
 #include <filesystem>
 #include <fstream>
-
-#include <gtest/gtest.h>
-#include <simdjson.h>
 
 #include "hashlake/core/test_util.h"
 #include "hashlake/schedule/fake_process.h"
@@ -39,8 +38,8 @@ class SchedulerTest : public ::testing::Test {
   void TearDown() override { std::filesystem::remove_all(dir_); }
 
   Pipeline Parse(const std::string& body) {
-    const std::string text = "[pipeline]\ndata_dir = \"" + dir_.string() + "\"\n" +
-                             "stop_grace = \"10s\"\n" + body;
+    const std::string text =
+        "[pipeline]\ndata_dir = \"" + dir_.string() + "\"\n" + "stop_grace = \"10s\"\n" + body;
     LoadOptions options;
     options.check_programs = false;
     auto pipeline = ParsePipeline(text, "test.toml", options);
@@ -135,8 +134,8 @@ max_retry_delay = "30s"
   Advance(*s, hours{1} + minutes{2});
   // Each failure is seen at the next 1s tick; then retry 1 waits 10s, retry 2 20s, and
   // retry 3 40s capped at 30s.
-  EXPECT_EQ(StartsOf("flaky"), (std::vector<std::string>{"13:00:00", "13:00:11", "13:00:32",
-                                                          "13:01:03"}));
+  EXPECT_EQ(StartsOf("flaky"),
+            (std::vector<std::string>{"13:00:00", "13:00:11", "13:00:32", "13:01:03"}));
   auto runs = History();
   ASSERT_EQ(runs.size(), 4u);
   for (int i = 0; i < 4; ++i) {
@@ -263,14 +262,11 @@ catchup = ")" + policy + "\"\ncatchup_max = 3\n";
 }
 
 INSTANTIATE_TEST_SUITE_P(Policies, CatchupTest,
-                         ::testing::Values(std::make_tuple("none", 0),
-                                           std::make_tuple("latest", 1),
+                         ::testing::Values(std::make_tuple("none", 0), std::make_tuple("latest", 1),
                                            std::make_tuple("all", 3)));
 
 TEST_F(SchedulerTest, DependenciesRunInOrderAndFailuresPropagate) {
-  behave_ = [](const ProcessSpec& spec) {
-    return Runs(seconds{2}, Job(spec) == "c" ? 1 : 0);
-  };
+  behave_ = [](const ProcessSpec& spec) { return Runs(seconds{2}, Job(spec) == "c" ? 1 : 0); };
   auto s = MakeScheduler(R"(
 [jobs.a]
 command = ["hashlake", "a"]
@@ -305,9 +301,9 @@ after = ["b"]
 
 TEST_F(SchedulerTest, GridRunsEachPointInOrderWithItsParameters) {
   behave_ = [](const ProcessSpec& spec) {
-    return Runs(seconds{1}, 0,
-                        "HASHLAKE_METRICS {\"k\": " + spec.env.at("HASHLAKE_PARAM_K") +
-                            ", \"coherence\": -1.5}\n");
+    return Runs(
+        seconds{1}, 0,
+        "HASHLAKE_METRICS {\"k\": " + spec.env.at("HASHLAKE_PARAM_K") + ", \"coherence\": -1.5}\n");
   };
   auto s = MakeScheduler(R"(
 [jobs.sweep]
@@ -322,8 +318,8 @@ k = [5, 10, 20]
   Advance(*s, hours{1} + seconds{10});
   ASSERT_EQ(runner_.starts().size(), 3u);
   EXPECT_EQ(runner_.starts()[1]->spec.argv,
-            (std::vector<std::string>{"/opt/hashlake", "lda", "sweep", "--k", "10",
-                                      "--iterations", "50"}));
+            (std::vector<std::string>{"/opt/hashlake", "lda", "sweep", "--k", "10", "--iterations",
+                                      "50"}));
   auto runs = History();
   ASSERT_EQ(runs.size(), 3u);
   EXPECT_EQ(runs[2].task_id, "sweep__k_20");
@@ -342,8 +338,8 @@ max_restart_delay = "8s"
   ASSERT_OK(s->Start());
   Advance(*s, seconds{30});
   // Up 1s each time; delays 2, 4, 8, 8 …
-  EXPECT_EQ(StartsOf("collect"), (std::vector<std::string>{"12:00:00", "12:00:03", "12:00:08",
-                                                           "12:00:17", "12:00:26"}));
+  EXPECT_EQ(StartsOf("collect"),
+            (std::vector<std::string>{"12:00:00", "12:00:03", "12:00:08", "12:00:17", "12:00:26"}));
   simdjson::dom::parser parser;
   simdjson::dom::element status;
   ASSERT_EQ(parser.parse(s->StatusJson()).get(status), simdjson::SUCCESS);

@@ -1,10 +1,10 @@
 #pragma once
 
+#include <arrow/result.h>
+
 #include <optional>
 #include <string>
 #include <string_view>
-
-#include <arrow/result.h>
 
 #include "hashlake/core/time.h"
 #include "hashlake/schedule/cron.h"
