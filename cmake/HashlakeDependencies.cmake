@@ -47,10 +47,16 @@ else()
   add_library(hashlake_arrow INTERFACE)
   # SYSTEM: Arrow's headers are not ours to keep warning-free.
   target_include_directories(hashlake_arrow SYSTEM INTERFACE ${PYARROW_INCLUDE_DIR})
-  # libarrow/libparquet export the symbols of their own vendored simdjson and OpenSSL.
-  # Debian's libsimdjson, libssl and libcrypto must come first on every link line, or
-  # --as-needed drops them and our calls (compiled against Debian's headers) land in the
-  # wheel's copies and crash.
+  # libarrow/libparquet export the symbols of their own vendored simdjson and OpenSSL. The
+  # dynamic linker binds each symbol to the first library that has it, in NEEDED order, so
+  # Debian's libsimdjson, libssl and libcrypto must be NEEDED before libparquet: otherwise
+  # our calls (compiled against Debian's headers) land in the wheel's copies and crash.
+  # Link options come before every object and library on the link line, and
+  # --no-as-needed keeps the linker from dropping them as "already provided".
+  add_link_options("LINKER:--push-state,--no-as-needed"
+                   "$<TARGET_LINKER_FILE:simdjson::simdjson>"
+                   "$<TARGET_LINKER_FILE:OpenSSL::SSL>" "$<TARGET_LINKER_FILE:OpenSSL::Crypto>"
+                   "LINKER:--pop-state")
   target_link_libraries(hashlake_arrow INTERFACE simdjson::simdjson OpenSSL::SSL OpenSSL::Crypto
     ${PYARROW_LIBRARY_DIR}/libparquet.so ${PYARROW_LIBRARY_DIR}/libarrow.so)
   # The wheel's libraries live in the venv: record where, so the binary runs from anywhere.
