@@ -51,6 +51,16 @@ else
   log "Python packages: all present"
 fi
 
+# Airflow lives in its own venv: its pins would fight the project's.
+if ! cmp -s requirements-airflow.txt .venv-airflow/.hashlake-requirements 2>/dev/null; then
+  log "installing Apache Airflow into .venv-airflow (requirements-airflow.txt)"
+  [ -x .venv-airflow/bin/python ] || python3 -m venv .venv-airflow
+  .venv-airflow/bin/python -m pip install -q --disable-pip-version-check -r requirements-airflow.txt
+  cp requirements-airflow.txt .venv-airflow/.hashlake-requirements
+else
+  log "Airflow: present"
+fi
+
 if [ ! -d web/node_modules ] || [ web/package-lock.json -nt web/node_modules/.package-lock.json ]; then
   log "installing web packages (npm ci)"
   (cd web && npm ci --no-audit --no-fund --loglevel=error)

@@ -2,7 +2,9 @@
 # The README's second command: installs what is missing, then builds and runs every test:
 #   1. unit tests (GoogleTest via ctest), warnings as errors
 #   2. the same unit tests built with AddressSanitizer + UndefinedBehaviorSanitizer
-#   3. integration tests (pytest): delta-rs interop, the demo end to end, bad input, kill -9
+#   3. integration tests (pytest): delta-rs and Spark interop, the demo end to end, bad input,
+#      kill -9, a real Kafka broker, an S3-compatible server, live-source replays, LDA vs
+#      gensim, the scheduler and a real Airflow
 #   4. the browser test (headless Chromium driven by playwright-core)
 # Set HASHLAKE_SKIP_ASAN=1 to skip step 2 on a quick local run.
 set -euo pipefail
@@ -29,7 +31,7 @@ fi
 
 log "integration tests"
 mkdir -p test-artifacts
-HASHLAKE_BUILD_DIR="$ROOT/build-test" HASHLAKE_ARTIFACTS="$ROOT/test-artifacts" \
+HASHLAKE_REQUIRE_AIRFLOW=1 HASHLAKE_BUILD_DIR="$ROOT/build-test" HASHLAKE_ARTIFACTS="$ROOT/test-artifacts" \
   .venv/bin/python -m pytest -q tests/integration
 
 log "browser test (headless Chromium against hashlake demo)"
