@@ -114,41 +114,23 @@ void AddCollectCommand(CLI::App& root, CommandContext& context) {
       "Collect posts from a source into a bus topic: kafka://HOST:PORT/TOPIC or log://DIR/TOPIC. "
       "Prints 'produced N posts, rejected M' on exit.");
   auto flags = std::make_shared<CollectFlags>();
-  auto sets = std::make_shared<std::vector<std::pair<std::string, std::string>>>();
-  auto bind = [collect, sets](const std::string& flag, const std::string& key,
-                              const std::string& help) {
-    collect->add_option_function<std::string>(
-        flag, [sets, key](const std::string& value) { sets->emplace_back(key, value); },
-        help + " (config key " + key + ")");
-  };
+  auto config_flags = std::make_shared<ConfigFlags>(collect);
+  auto bind = [&config_flags](const std::string& flag, const std::string& key,
+                              const std::string& help) { config_flags->Bind(flag, key, help); };
   bind("--source", "source.kind", "Where posts come from");
   bind("--rate", "synth.rate", "Synthetic posts per second; 0 = as fast as possible");
   bind("--seed", "synth.seed", "Seed of the synthetic feed");
   bind("--speed", "source.speed", "Replay speed: 1 = real time, 0 = max");
-  auto files = std::make_shared<std::vector<std::string>>();
-  collect->add_option("--file", *files, "Replay this NDJSON file (.gz too); repeatable")
-      ->allow_extra_args(false)
-      ->check(CLI::ExistingFile);
+  config_flags->BindReplayFiles();
   collect->add_option("--limit", flags->limit, "Stop after N posts (default 0: no limit)")
       ->check(CLI::NonNegativeNumber);
   collect
       ->add_option("--to", flags->to,
                    "Bus topic URL: kafka://HOST:PORT[,HOST:PORT]/TOPIC[?k=v…] or log://DIR/TOPIC")
       ->required();
-  collect->callback([&context, flags, sets, files] {
-    auto config = LoadConfig(context);
+  collect->callback([&context, flags, config_flags] {
+    auto config = config_flags->Load(context);
     arrow::Status status = config.status();
-    for (const auto& [key, value] : *sets) {
-      if (status.ok()) status = config->Set(key, value);
-    }
-    if (status.ok() && !files->empty()) {
-      std::string joined;
-      for (const auto& f : *files) joined += (joined.empty() ? "" : ",") + f;
-      status = config->Set("source.files", joined);
-      if (status.ok() && !config->IsSet("source.kind")) {
-        status = config->Set("source.kind", "replay");
-      }
-    }
     if (status.ok()) {
       status = ConfigureLogging(config->GetString("log.level"), config->GetString("log.format"));
     }

@@ -16,6 +16,30 @@ arrow::Result<Config> LoadConfig(const CommandContext& context) {
   return config;
 }
 
+void ConfigFlags::Bind(const std::string& flag, const std::string& key, const std::string& help) {
+  command_->add_option_function<std::string>(
+      flag, [this, key](const std::string& value) { sets_.emplace_back(key, value); },
+      help + " (config key " + key + ")");
+}
+
+void ConfigFlags::BindReplayFiles() {
+  command_->add_option("--file", files_, "Replay this NDJSON file (.gz too); repeatable")
+      ->allow_extra_args(false)
+      ->check(CLI::ExistingFile);
+}
+
+arrow::Result<Config> ConfigFlags::Load(const CommandContext& context) const {
+  ARROW_ASSIGN_OR_RAISE(auto config, LoadConfig(context));
+  for (const auto& [key, value] : sets_) ARROW_RETURN_NOT_OK(config.Set(key, value));
+  if (!files_.empty()) {
+    std::string joined;
+    for (const auto& file : files_) joined += (joined.empty() ? "" : ",") + file;
+    ARROW_RETURN_NOT_OK(config.Set("source.files", joined));
+    if (!config.IsSet("source.kind")) ARROW_RETURN_NOT_OK(config.Set("source.kind", "replay"));
+  }
+  return config;
+}
+
 void PrintError(const std::string& message) { fmt::print(stderr, "hashlake: {}\n", message); }
 
 }  // namespace hashlake::cli

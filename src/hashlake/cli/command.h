@@ -25,6 +25,25 @@ struct CommandContext {
 /// The effective configuration: defaults, the TOML file, --set, then the environment.
 arrow::Result<Config> LoadConfig(const CommandContext& context);
 
+/// A command's flags that stand for configuration keys (`--window 2s` is
+/// `--set stream.window=2s`), applied after the file and `--set`, in the order given.
+/// Owned through a shared_ptr by the command's callback, so it outlives parsing.
+class ConfigFlags {
+ public:
+  explicit ConfigFlags(CLI::App* command) : command_(command) {}
+
+  void Bind(const std::string& flag, const std::string& key, const std::string& help);
+  /// `--file PATH` (repeatable): replay files; implies source.kind = replay unless set.
+  void BindReplayFiles();
+  /// The configuration with these flags applied.
+  arrow::Result<Config> Load(const CommandContext& context) const;
+
+ private:
+  CLI::App* command_;
+  std::vector<std::pair<std::string, std::string>> sets_;
+  std::vector<std::string> files_;
+};
+
 /// Prints "hashlake: <message>" as one line on stderr.
 void PrintError(const std::string& message);
 

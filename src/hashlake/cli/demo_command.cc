@@ -232,13 +232,9 @@ void AddDemoCommand(CLI::App& root, CommandContext& context) {
       "demo", "Run the whole pipeline in one process: a feed -> the embedded log -> the stream "
               "job -> Delta tables -> the live dashboard. Runs until Ctrl-C or --duration.");
   auto flags = std::make_shared<DemoFlags>();
-  auto sets = std::make_shared<std::vector<std::pair<std::string, std::string>>>();
-  auto bind = [demo, sets](const std::string& flag, const std::string& key,
-                           const std::string& help) {
-    demo->add_option_function<std::string>(
-        flag, [sets, key](const std::string& value) { sets->emplace_back(key, value); },
-        help + " (config key " + key + ")");
-  };
+  auto config_flags = std::make_shared<ConfigFlags>(demo);
+  auto bind = [&config_flags](const std::string& flag, const std::string& key,
+                              const std::string& help) { config_flags->Bind(flag, key, help); };
   bind("--data", "data.dir", "Directory for the embedded log (DIR/log) and the lake (DIR/lake)");
   bind("--port", "serve.port", "Dashboard port on 127.0.0.1; 0 picks a free one");
   bind("--source", "source.kind", "Feed: synth, replay, x, bluesky or mastodon");
@@ -248,30 +244,17 @@ void AddDemoCommand(CLI::App& root, CommandContext& context) {
   bind("--rate", "synth.rate", "Synthetic posts per second");
   bind("--seed", "synth.seed", "Seed of the synthetic feed");
   bind("--speed", "source.speed", "Replay speed: 1 = real time, 10 = ten times, 0 = max");
-  auto files = std::make_shared<std::vector<std::string>>();
-  demo->add_option("--file", *files, "Replay this NDJSON file (.gz too); repeatable")
-      ->allow_extra_args(false)
-      ->check(CLI::ExistingFile);
+  config_flags->BindReplayFiles();
   demo->add_option("--duration", flags->duration_s, "Stop after this many seconds")
       ->check(CLI::PositiveNumber);
-  demo->callback([&context, flags, sets, files] {
-    auto config = LoadConfig(context);
-    arrow::Status status = config.status();
-    for (const auto& [key, value] : *sets) {
-      if (status.ok()) status = config->Set(key, value);
-    }
-    if (status.ok() && !files->empty()) {
-      std::string joined;
-      for (const auto& f : *files) joined += (joined.empty() ? "" : ",") + f;
-      status = config->Set("source.files", joined);
-      if (status.ok() && !config->IsSet("source.kind")) status = config->Set("source.kind", "replay");
-    }
-    if (!status.ok()) {
-      PrintError(status.message());
+  demo->callback([&context, flags, config_flags] {
+    auto config = config_flags->Load(context);
+    if (!config.ok()) {
+      PrintError(config.status().message());
       context.exit_code = kExitUsage;
       return;
     }
-    status = RunDemo(*config, *flags);
+    const auto status = RunDemo(*config, *flags);
     if (!status.ok()) {
       PrintError(status.message());
       context.exit_code = kExitFailure;
