@@ -14,6 +14,7 @@
 #include "hashlake/cli/command.h"
 #include "hashlake/core/atomic_file.h"
 #include "hashlake/core/json_writer.h"
+#include "hashlake/lake/table_uri.h"
 #include "hashlake/topics/coherence.h"
 #include "hashlake/topics/corpus_io.h"
 #include "hashlake/topics/gsdmm.h"
@@ -95,7 +96,7 @@ arrow::Result<Corpus> LoadInput(const LdaArgs& args, bool for_posts_pooling) {
     options.languages = args.languages;
     options.min_tokens = args.min_tokens;
     options.pool_by_hashtag = for_posts_pooling && args.pool_hashtags;
-    ARROW_ASSIGN_OR_RAISE(docs, topics::LoadPostsDocs((fs::path(args.lake) / "posts").string(), options));
+    ARROW_ASSIGN_OR_RAISE(docs, topics::LoadPostsDocs(lake::JoinTableUri(args.lake, "posts"), options));
   } else if (args.format == "lda-c") {
     const std::string vocab =
         args.vocab.empty() ? (fs::path(args.corpus).parent_path() / "vocab.txt").string() : args.vocab;
@@ -312,7 +313,7 @@ arrow::Result<std::optional<int64_t>> Persist(const TrainResult& r, const LdaArg
   record.model_path = model_path;
   record.tag = tag;
   ARROW_ASSIGN_OR_RAISE(int64_t version,
-                        topics::AppendModelRecord((fs::path(args.lake) / "topic_models").string(), record));
+                        topics::AppendModelRecord(lake::JoinTableUri(args.lake, "topic_models"), record));
   return std::optional<int64_t>(version);
 }
 
@@ -374,7 +375,7 @@ arrow::Status RunSweep(const LdaArgs& args) {
           record.metrics_json = MetricsJson(result, quiet, std::nullopt);
           record.tag = "sweep";
           ARROW_RETURN_NOT_OK(
-              topics::AppendModelRecord((fs::path(args.lake) / "topic_models").string(), record).status());
+              topics::AppendModelRecord(lake::JoinTableUri(args.lake, "topic_models"), record).status());
         }
         const double score = Score(m, args.select);
         if (!best || score > best_score) {
