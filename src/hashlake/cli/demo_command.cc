@@ -83,8 +83,7 @@ struct DemoFlags {
 
 // Moves records from the source to the bus until stopped or the source ends.
 // Runs on its own thread; owns `source` and `producer` while it runs.
-arrow::Status Collect(source::Source& source, bus::Producer& producer, std::atomic<bool>& stop,
-                      std::atomic<int64_t>& collected) {
+arrow::Status Collect(source::Source& source, bus::Producer& producer, std::atomic<bool>& stop) {
   std::vector<Record> records;
   auto last_flush = std::chrono::steady_clock::now();
   while (!stop.load() && !source.Finished()) {
@@ -94,7 +93,6 @@ arrow::Status Collect(source::Source& source, bus::Producer& producer, std::atom
     for (const auto& record : records) {
       ARROW_RETURN_NOT_OK(producer.Send({RecordKey(record), EncodeRecord(record), now}));
     }
-    collected += static_cast<int64_t>(records.size());
     // Flushing makes records durable and visible to the stream job; batch the fsyncs.
     if (std::chrono::steady_clock::now() - last_flush > milliseconds(100)) {
       ARROW_RETURN_NOT_OK(producer.Flush());
@@ -159,11 +157,10 @@ arrow::Status RunDemo(const Config& config, const DemoFlags& flags) {
   std::signal(SIGTERM, OnStopSignal);
 
   std::atomic<bool> stop_collector{false};
-  std::atomic<int64_t> collected{0};
   arrow::Status collect_status;
   std::atomic<bool> collector_done{false};
   std::thread collector([&] {
-    collect_status = Collect(*source, *producer, stop_collector, collected);
+    collect_status = Collect(*source, *producer, stop_collector);
     collector_done = true;
   });
 

@@ -175,6 +175,13 @@ arrow::Status Flatten(const toml::table& table, const std::string& prefix,
   return arrow::Status::OK();
 }
 
+// A TOML string literal, escaped by toml++ so that Show() always loads back.
+std::string TomlString(const std::string& text) {
+  std::ostringstream out;
+  out << toml::value<std::string>(text);
+  return out.str();
+}
+
 }  // namespace
 
 const std::vector<ConfigKey>& ConfigKeys() {
@@ -315,11 +322,11 @@ std::string Config::Show() const {
       shown = "[";
       const auto items = GetStringList(key.name);
       for (size_t i = 0; i < items.size(); ++i) {
-        shown += fmt::format("{}\"{}\"", i ? ", " : "", items[i]);
+        shown += fmt::format("{}{}", i ? ", " : "", TomlString(items[i]));
       }
       shown += "]";
     } else {
-      shown = fmt::format("\"{}\"", value.text);
+      shown = TomlString(value.text);
     }
     std::string origin = value.origin;
     if (!key.env.empty() && value.text.empty()) origin = "set " + key.env + " to provide it";

@@ -67,6 +67,7 @@ TEST(ConfigTest, SecretsComeOnlyFromTheEnvironmentAndAreMasked) {
 TEST(ConfigTest, ShowIsValidTomlThatLoadsBack) {
   Config config;
   ASSERT_OK(config.SetAssignment("stream.top_k=7"));
+  ASSERT_OK(config.SetAssignment(R"(data.dir=C:\lake "quoted")"));
   Config again;
   // Secrets are shown masked; strip them before loading back.
   std::string shown = config.Show();
@@ -80,6 +81,7 @@ TEST(ConfigTest, ShowIsValidTomlThatLoadsBack) {
   }
   ASSERT_OK(again.MergeToml(kept, "shown"));
   EXPECT_EQ(again.GetInt("stream.top_k"), 7);
+  EXPECT_EQ(again.GetString("data.dir"), R"(C:\lake "quoted")");
 }
 
 }  // namespace

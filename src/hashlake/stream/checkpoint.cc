@@ -25,16 +25,36 @@ arrow::Status MakeDirs(const fs::path& dir) {
   return arrow::Status::OK();
 }
 
-}  // namespace
-
-std::string OffsetsToJson(const bus::OffsetMap& offsets) {
-  std::string out;
-  JsonWriter w(&out);
+void WriteOffsets(JsonWriter& w, const bus::OffsetMap& offsets) {
   w.BeginObject();
   for (const auto& [partition, offset] : offsets) {
     w.Key(std::to_string(partition.value));
     w.Int(offset.value);
   }
+  w.EndObject();
+}
+
+}  // namespace
+
+std::string OffsetsToJson(const bus::OffsetMap& offsets) {
+  std::string out;
+  JsonWriter w(&out);
+  WriteOffsets(w, offsets);
+  return out;
+}
+
+std::string BatchPlanJson(const BatchPlan& plan) {
+  std::string out;
+  JsonWriter w(&out);
+  w.BeginObject();
+  w.Key("batch_id");
+  w.Int(plan.batch_id);
+  w.Key("close_all");
+  w.Bool(plan.close_all);
+  w.Key("from");
+  WriteOffsets(w, plan.from);
+  w.Key("to");
+  WriteOffsets(w, plan.to);
   w.EndObject();
   return out;
 }
@@ -63,18 +83,7 @@ arrow::Result<CheckpointDir> CheckpointDir::Open(const fs::path& dir) {
 }
 
 arrow::Status CheckpointDir::WritePlan(const BatchPlan& plan) {
-  std::string out;
-  JsonWriter w(&out);
-  w.BeginObject();
-  w.Key("batch_id");
-  w.Int(plan.batch_id);
-  w.Key("close_all");
-  w.Bool(plan.close_all);
-  w.EndObject();
-  // Splice the offset objects in; JsonWriter has no raw-value call on purpose.
-  out.pop_back();
-  out += ",\"from\":" + OffsetsToJson(plan.from) + ",\"to\":" + OffsetsToJson(plan.to) + "}";
-  return WriteFileAtomically(dir_ / "offsets" / BatchFile(plan.batch_id), out);
+  return WriteFileAtomically(dir_ / "offsets" / BatchFile(plan.batch_id), BatchPlanJson(plan));
 }
 
 arrow::Status CheckpointDir::WriteState(int64_t batch_id, const std::string& state) {

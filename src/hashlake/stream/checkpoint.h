@@ -51,6 +51,10 @@ class CheckpointDir {
   std::filesystem::path dir_;
 };
 
+/// {"batch_id":7,"close_all":false,"from":{…},"to":{…}}: the plan as the checkpoint
+/// stores it and as each Delta commit of the batch records it (commitInfo.hashlake).
+std::string BatchPlanJson(const BatchPlan& plan);
+
 /// {"0":12,"1":40} — the form offsets take in plans and Delta commitInfo.
 std::string OffsetsToJson(const bus::OffsetMap& offsets);
 arrow::Result<bus::OffsetMap> OffsetsFromJson(std::string_view json);

@@ -12,11 +12,6 @@ namespace {
 // How long recovery waits for the bus to hand back a batch's range before giving up.
 constexpr auto kRangeReadPatience = std::chrono::seconds(30);
 
-std::string BatchInfoJson(const BatchPlan& plan) {
-  return "{\"batch_id\":" + std::to_string(plan.batch_id) +
-         ",\"from\":" + OffsetsToJson(plan.from) + ",\"to\":" + OffsetsToJson(plan.to) + "}";
-}
-
 }  // namespace
 
 arrow::Result<std::unique_ptr<HashtagJob>> HashtagJob::Make(
@@ -214,7 +209,7 @@ arrow::Result<BatchReport> HashtagJob::Execute(const BatchPlan& plan,
   ARROW_ASSIGN_OR_RAISE(auto counts_table, HashtagCountsTable(closed));
 
   ARROW_RETURN_NOT_OK(checkpoint_.WriteState(plan.batch_id, windows_.Serialize()));
-  const std::string info = BatchInfoJson(plan);
+  const std::string info = BatchPlanJson(plan);
   const std::pair<TableSink*, std::shared_ptr<arrow::Table>> outputs[] = {
       {sinks_.posts.get(), posts_table},
       {sinks_.rejected.get(), rejected_table},
