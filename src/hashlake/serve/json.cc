@@ -5,64 +5,9 @@
 
 #include <fmt/format.h>
 
+#include "hashlake/core/json_writer.h"
+
 namespace hashlake::serve {
-namespace {
-
-// Length of the valid UTF-8 sequence at the start of `s`, or 0 when it is not valid.
-size_t Utf8SequenceLength(std::string_view s) {
-  auto byte = [&](size_t i) { return static_cast<unsigned char>(s[i]); };
-  auto continuation = [&](size_t i) { return i < s.size() && (byte(i) & 0xC0) == 0x80; };
-  unsigned char b0 = byte(0);
-  if (b0 < 0x80) return 1;
-  if (b0 >= 0xC2 && b0 <= 0xDF) return continuation(1) ? 2 : 0;
-  if (b0 >= 0xE0 && b0 <= 0xEF) {
-    if (!continuation(1) || !continuation(2)) return 0;
-    if (b0 == 0xE0 && byte(1) < 0xA0) return 0;   // overlong
-    if (b0 == 0xED && byte(1) >= 0xA0) return 0;  // surrogate
-    return 3;
-  }
-  if (b0 >= 0xF0 && b0 <= 0xF4) {
-    if (!continuation(1) || !continuation(2) || !continuation(3)) return 0;
-    if (b0 == 0xF0 && byte(1) < 0x90) return 0;   // overlong
-    if (b0 == 0xF4 && byte(1) >= 0x90) return 0;  // beyond U+10FFFF
-    return 4;
-  }
-  return 0;
-}
-
-}  // namespace
-
-void AppendJsonString(std::string& out, std::string_view text) {
-  out.push_back('"');
-  size_t i = 0;
-  while (i < text.size()) {
-    unsigned char c = static_cast<unsigned char>(text[i]);
-    switch (c) {
-      case '"': out.append("\\\""); ++i; continue;
-      case '\\': out.append("\\\\"); ++i; continue;
-      case '\n': out.append("\\n"); ++i; continue;
-      case '\r': out.append("\\r"); ++i; continue;
-      case '\t': out.append("\\t"); ++i; continue;
-      default: break;
-    }
-    if (c < 0x20) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\u%04x", c);
-      out.append(buf);
-      ++i;
-      continue;
-    }
-    size_t n = Utf8SequenceLength(text.substr(i));
-    if (n == 0) {
-      out.append("\xEF\xBF\xBD");  // U+FFFD
-      ++i;
-    } else {
-      out.append(text.substr(i, n));
-      i += n;
-    }
-  }
-  out.push_back('"');
-}
 
 std::string FormatUtcMillis(Timestamp t) {
   using namespace std::chrono;
@@ -90,7 +35,7 @@ std::string TopHashtagsJson(const TopHashtags& top) {
     if (!first) out.push_back(',');
     first = false;
     out.append("{\"hashtag\":");
-    AppendJsonString(out, entry.hashtag);
+    AppendJsonString(&out, entry.hashtag);
     out.append(fmt::format(",\"count\":{}}}", entry.count));
   }
   out.append("]}");
@@ -99,7 +44,7 @@ std::string TopHashtagsJson(const TopHashtags& top) {
 
 std::string HealthJson(const Health& health, int64_t sse_clients) {
   std::string out = "{\"status\":";
-  AppendJsonString(out, health.status);
+  AppendJsonString(&out, health.status);
   out.append(fmt::format(
       ",\"uptime_seconds\":{},\"posts_ingested\":{},\"posts_rejected\":{},\"lag_ms\":{}"
       ",\"tables\":{{",
@@ -110,7 +55,7 @@ std::string HealthJson(const Health& health, int64_t sse_clients) {
   for (const auto& [table, version] : health.table_versions) {
     if (!first) out.push_back(',');
     first = false;
-    AppendJsonString(out, table);
+    AppendJsonString(&out, table);
     out.append(fmt::format(":{}", version));
   }
   out.append(fmt::format("}},\"server\":{{\"sse_clients\":{}}}}}", sse_clients));
@@ -119,7 +64,7 @@ std::string HealthJson(const Health& health, int64_t sse_clients) {
 
 std::string ErrorJson(std::string_view message) {
   std::string out = "{\"error\":";
-  AppendJsonString(out, message);
+  AppendJsonString(&out, message);
   out.push_back('}');
   return out;
 }

@@ -8,10 +8,6 @@
 
 namespace hashlake::serve {
 
-/// Appends `text` as a JSON string literal (with quotes). Control characters are escaped;
-/// bytes that are not valid UTF-8 become U+FFFD so the output is always valid JSON.
-void AppendJsonString(std::string& out, std::string_view text);
-
 /// "2024-05-01T12:34:56.789Z": UTC, millisecond precision, what JavaScript's Date parses.
 std::string FormatUtcMillis(Timestamp t);
 

@@ -1,5 +1,7 @@
 #include "hashlake/serve/json.h"
 
+#include "hashlake/core/json_writer.h"
+
 #include <gtest/gtest.h>
 
 namespace hashlake::serve {
@@ -9,7 +11,7 @@ using namespace std::chrono_literals;
 
 std::string Quoted(std::string_view text) {
   std::string out;
-  AppendJsonString(out, text);
+  AppendJsonString(&out, text);  // core/json_writer.h, as the encoders here use it
   return out;
 }
 

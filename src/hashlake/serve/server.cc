@@ -25,6 +25,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "hashlake/core/logging.h"
 #include "hashlake/serve/json.h"
 #include "hashlake/serve/router.h"
 
@@ -122,7 +123,7 @@ class Server::Impl {
       if (ec == asio::error::operation_aborted) co_return;
       if (ec) {
         // Out of file descriptors and the like: back off instead of spinning.
-        spdlog::warn("serve: accept failed: {}", ec.message());
+        Logger("serve")->warn("accept failed: {}", ec.message());
         asio::steady_timer timer(acceptor_->get_executor(), std::chrono::milliseconds(100));
         co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
         continue;
