@@ -16,6 +16,7 @@ DEBIAN_PACKAGES=(
   libsimdjson-dev libtomlplusplus-dev libcli11-dev libspdlog-dev libfmt-dev
   libtbb-dev libicu-dev libboost-dev libssl-dev zlib1g-dev libzstd-dev libcurl4-openssl-dev
   librdkafka-dev openssl
+  libstemmer-dev libcld2-dev libgeos-dev prometheus-cpp-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   clang-format clang-tidy ccache
   chromium
