@@ -18,8 +18,9 @@
 #include "hashlake/core/logging.h"
 #include "hashlake/source/synth.h"
 #include "hashlake/stream/delta_sink.h"
-#include "hashlake/stream/hashtag_job.h"
+#include "hashlake/stream/stream_job.h"
 #include "hashlake/stream/tables.h"
+#include "hashlake/stream/window_tables.h"
 
 namespace {
 
@@ -89,7 +90,8 @@ arrow::Status Run(int64_t posts, const fs::path& dir, const std::string& ndjson)
   records.shrink_to_fit();
 
   ARROW_ASSIGN_OR_RAISE(auto consumer, hashlake::bus::MakeConsumer(url, "bench"));
-  hashlake::stream::HashtagJobSinks sinks;
+  // The tables of the peer (bench/peer_deltars.py): posts, hashtag_counts, rejected.
+  hashlake::stream::StreamJobSinks sinks;
   const auto lake = dir / "lake";
   ARROW_ASSIGN_OR_RAISE(sinks.posts, hashlake::stream::DeltaSink::Make(
                                          (lake / "posts").string(), *hashlake::stream::PostsSchema(),
@@ -101,10 +103,10 @@ arrow::Status Run(int64_t posts, const fs::path& dir, const std::string& ndjson)
   ARROW_ASSIGN_OR_RAISE(sinks.rejected, hashlake::stream::DeltaSink::Make(
                                             (lake / "rejected").string(),
                                             *hashlake::stream::RejectedSchema(), {"date"}, "bench"));
-  hashlake::stream::HashtagJobOptions options;
+  hashlake::stream::StreamJobOptions options;
   options.max_batch = 100'000;
   options.checkpoint_dir = dir / "checkpoint";
-  ARROW_ASSIGN_OR_RAISE(auto job, hashlake::stream::HashtagJob::Make(
+  ARROW_ASSIGN_OR_RAISE(auto job, hashlake::stream::StreamJob::Make(
                                       options, std::move(consumer), std::move(sinks), nullptr));
   int64_t processed = 0;
   ARROW_ASSIGN_OR_RAISE(auto process, Measure([&]() -> arrow::Status {

@@ -27,9 +27,6 @@ namespace {
 
 using std::chrono::milliseconds;
 
-std::atomic<bool> g_stop_collect{false};
-extern "C" void OnCollectStop(int) { g_stop_collect.store(true); }
-
 // How often collected records are flushed: durable on the embedded log, acknowledged by
 // all in-sync replicas on Kafka. Kafka batches in between on its own.
 constexpr auto kFlushInterval = milliseconds(500);
@@ -51,8 +48,7 @@ arrow::Status RunCollect(const Config& config, const CollectFlags& flags, Collec
   ARROW_ASSIGN_OR_RAISE(auto producer, bus::MakeProducer(flags.to));
   log->info("collecting {} -> {}{}", source->Describe(), flags.to,
             flags.limit > 0 ? fmt::format(" (limit {} posts)", flags.limit) : "");
-  std::signal(SIGINT, OnCollectStop);
-  std::signal(SIGTERM, OnCollectStop);
+  InstallStopSignals();
 
   Progress progress;
   if (flags.limit > 0) progress.SetTotal(flags.limit);
@@ -68,7 +64,7 @@ arrow::Status RunCollect(const Config& config, const CollectFlags& flags, Collec
     return arrow::Status::OK();
   };
   std::vector<Record> records;
-  while (!g_stop_collect.load() && !source->Finished() &&
+  while (!StopRequested() && !source->Finished() &&
          (flags.limit == 0 || sent.posts < flags.limit)) {
     records.clear();
     const std::size_t want =
@@ -97,7 +93,7 @@ arrow::Status RunCollect(const Config& config, const CollectFlags& flags, Collec
   // Graceful end (limit, end of input or a signal): everything sent is flushed first.
   source->Stop();
   ARROW_RETURN_NOT_OK(flush());
-  if (g_stop_collect.load()) log->info("stopped by signal");
+  if (StopRequested()) log->info("stopped by signal");
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   log->info("sent {} records, {} bytes in {:.3f} s ({:.0f} records/s, {:.2f} MB/s)",

@@ -1,10 +1,27 @@
 #include "hashlake/cli/command.h"
 
+#include <atomic>
+#include <csignal>
+
 #include <filesystem>
 
 #include <fmt/core.h>
 
 namespace hashlake::cli {
+namespace {
+
+std::atomic<bool> g_stop_requested{false};
+extern "C" void OnStopSignal(int) { g_stop_requested.store(true); }
+
+}  // namespace
+
+void InstallStopSignals() {
+  std::signal(SIGINT, OnStopSignal);
+  std::signal(SIGTERM, OnStopSignal);
+}
+
+bool StopRequested() { return g_stop_requested.load(); }
+
 
 arrow::Result<Config> LoadConfig(const CommandContext& context) {
   Config config;

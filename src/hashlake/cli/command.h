@@ -44,10 +44,16 @@ class ConfigFlags {
   std::vector<std::string> files_;
 };
 
+/// SIGINT and SIGTERM ask long-running commands to stop gracefully (finish the batch in
+/// flight, commit, exit 0); StopRequested() tells them so.
+void InstallStopSignals();
+bool StopRequested();
+
 /// Prints "hashlake: <message>" as one line on stderr.
 void PrintError(const std::string& message);
 
 void AddDemoCommand(CLI::App& root, CommandContext& context);
+void AddProcessCommand(CLI::App& root, CommandContext& context);
 void AddConfigCommand(CLI::App& root, CommandContext& context);
 void AddLakeCommand(CLI::App& root, CommandContext& context);
 void AddRunCommand(CLI::App& root, CommandContext& context);

@@ -77,6 +77,7 @@ int main(int argc, char** argv) {
       ->allow_extra_args(false);
 
   hashlake::cli::AddDemoCommand(app, context);
+  hashlake::cli::AddProcessCommand(app, context);
   hashlake::cli::AddConfigCommand(app, context);
   hashlake::cli::AddLakeCommand(app, context);
   hashlake::cli::AddRunCommand(app, context);

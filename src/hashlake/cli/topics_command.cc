@@ -25,9 +25,6 @@ void AddTopicsCommand(CLI::App& root, CommandContext& context);
 
 namespace {
 
-std::atomic<bool> g_stop_consume{false};
-extern "C" void OnConsumeStop(int) { g_stop_consume.store(true); }
-
 struct TopicsFlags {
   std::string bootstrap;
   std::string topic;
@@ -123,14 +120,13 @@ arrow::Status Delete(const TopicsFlags& flags) {
 arrow::Status Consume(const TopicsFlags& flags) {
   ARROW_ASSIGN_OR_RAISE(auto options, Options(flags, true));
   ARROW_ASSIGN_OR_RAISE(auto consumer, bus::KafkaConsumer::Make(options, flags.group));
-  std::signal(SIGINT, OnConsumeStop);
-  std::signal(SIGTERM, OnConsumeStop);
+  InstallStopSignals();
   int64_t count = 0;
   int64_t bytes = 0;
   const auto started = std::chrono::steady_clock::now();
   auto last_message = started;
   const auto idle = std::chrono::duration<double>(flags.idle_s);
-  while (!g_stop_consume.load() && (flags.limit == 0 || count < flags.limit)) {
+  while (!StopRequested() && (flags.limit == 0 || count < flags.limit)) {
     const std::size_t max = flags.limit == 0 ? 1000 : std::min<int64_t>(1000, flags.limit - count);
     ARROW_ASSIGN_OR_RAISE(auto batch, consumer->Poll(max, std::chrono::milliseconds(100)));
     if (batch.empty()) {

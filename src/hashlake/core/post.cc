@@ -73,6 +73,7 @@ std::string ToJson(const Post& post) {
   w.Int(ToMicros(post.ingested_at));
   WriteNonEmpty(w, "author_id", post.author_id);
   WriteNonEmpty(w, "author_handle", post.author_handle);
+  WriteNonEmpty(w, "author_location", post.author_location);
   WriteNonEmpty(w, "lang", post.lang);
   w.Key("text");
   w.String(post.text);
@@ -164,6 +165,8 @@ arrow::Result<Post> PostFromJson(std::string_view json) {
       ARROW_RETURN_NOT_OK(get_string(&post.author_id));
     } else if (key == "author_handle") {
       ARROW_RETURN_NOT_OK(get_string(&post.author_handle));
+    } else if (key == "author_location") {
+      ARROW_RETURN_NOT_OK(get_string(&post.author_location));
     } else if (key == "lang") {
       ARROW_RETURN_NOT_OK(get_string(&post.lang));
     } else if (key == "text") {

@@ -34,6 +34,9 @@ struct Post {
   Timestamp ingested_at{};  ///< When hashlake first saw it.
   std::string author_id;
   std::string author_handle;
+  /// The author's free-text profile location ("Paris, France"), as the source gave it;
+  /// empty when none. geo/ resolves it to an area when the post has no coordinates or place.
+  std::string author_location;
   std::string lang;  ///< BCP-47 as given by the source; empty when unknown.
   std::string text;
   std::vector<std::string> hashtags;  ///< Without '#', NFKC + case-folded.

@@ -15,6 +15,7 @@ Post FullPost() {
   p.ingested_at = FromMicros(1'714'566'897'000'000);
   p.author_id = "42";
   p.author_handle = "ada";
+  p.author_location = "東京, \"Japan\"";
   p.lang = "en";
   p.text = "Hello \"world\" \n\t #DataEng @bob https://x.co/1 — 東京 \x01";
   p.hashtags = {"dataeng"};
@@ -45,6 +46,15 @@ TEST(PostTest, MinimalPostRoundTrips) {
   p.created_at = FromMicros(5);
   ASSERT_OK_AND_ASSIGN(auto back, PostFromJson(ToJson(p)));
   EXPECT_EQ(back, p);
+}
+
+TEST(PostTest, AuthorLocationIsOmittedWhenEmpty) {
+  Post p = FullPost();
+  EXPECT_NE(ToJson(p).find("\"author_location\":\"東京, \\\"Japan\\\"\""), std::string::npos);
+  p.author_location.clear();
+  EXPECT_EQ(ToJson(p).find("author_location"), std::string::npos);
+  ASSERT_ERROR_CONTAINS(PostFromJson(R"({"id":"1","created_at":1,"author_location":3})"),
+                        "'author_location' must be a string");
 }
 
 TEST(PostTest, CarriesSchemaVersion) {

@@ -48,6 +48,10 @@ class DashboardData {
   virtual arrow::Result<TopHashtags> Top(std::chrono::microseconds window, int k) const = 0;
 
   virtual Health HealthInfo() const = 0;
+
+  /// Prometheus text exposition of the pipeline's metrics for `/metrics`; empty when
+  /// there are none (the server then answers 404).
+  virtual std::string PrometheusMetrics() const { return {}; }
 };
 
 }  // namespace hashlake::serve

@@ -14,7 +14,7 @@ namespace hashlake::serve {
 /// Counts for a fixed set of hashtags that change every second: weights times the window
 /// length plus a per-second pseudo-random wobble, so rankings shift now and then.
 /// Thread-safe.
-class FakeDashboardData final : public DashboardData {
+class FakeDashboardData : public DashboardData {
  public:
   FakeDashboardData();
 

@@ -83,6 +83,21 @@ Routed Router::Handle(const Request& request) const {
     }
     return Json(request, http::status::ok, TopHashtagsJson(*top));
   }
+  if (path == "/metrics") {
+    std::string metrics = data_.PrometheusMetrics();
+    if (metrics.empty()) {
+      return Json(request, http::status::not_found,
+                  ErrorJson("this server has no stream job, so no metrics"));
+    }
+    StringResponse response{http::status::ok, request.version()};
+    CommonHeaders(response.base());
+    response.set(http::field::content_type, "text/plain; version=0.0.4; charset=utf-8");
+    response.set(http::field::cache_control, "no-store");
+    response.keep_alive(request.keep_alive());
+    response.body() = std::move(metrics);
+    response.prepare_payload();
+    return response;
+  }
   if (path.substr(0, 5) == "/api/" || path == "/api") {
     return Json(request, http::status::not_found,
                 ErrorJson("no such endpoint '" + std::string(path) +

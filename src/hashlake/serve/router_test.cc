@@ -100,5 +100,21 @@ TEST_F(RouterTest, RelativeTargetIs400) {
   EXPECT_EQ(response.result(), http::status::bad_request);
 }
 
+// Metrics come from the data seam: a fake with none answers 404, one with some 200.
+class MetricsData final : public FakeDashboardData {
+ public:
+  std::string PrometheusMetrics() const override { return "hashlake_stream_batches_total 3\n"; }
+};
+
+TEST_F(RouterTest, MetricsInTheTextExpositionFormat) {
+  EXPECT_EQ(std::get<StringResponse>(Get("/metrics")).result(), http::status::not_found);
+  MetricsData data;
+  Router router(data, kTestAssets, streams_);
+  const StringResponse response = std::get<StringResponse>(router.Handle({http::verb::get, "/metrics", 11}));
+  EXPECT_EQ(response.result(), http::status::ok);
+  EXPECT_EQ(response[http::field::content_type], "text/plain; version=0.0.4; charset=utf-8");
+  EXPECT_EQ(response.body(), "hashlake_stream_batches_total 3\n");
+}
+
 }  // namespace
 }  // namespace hashlake::serve

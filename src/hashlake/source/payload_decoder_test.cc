@@ -51,7 +51,8 @@ TEST_F(PayloadDecoderTest, BlankLinesAndKeepAlivesAreSkippedQuietly) {
 TEST_F(PayloadDecoderTest, XV1SearchResponseWithRetweetAndGeo) {
   const auto posts = Posts(Decode(R"({"statuses":[{"created_at":"Tue Feb 09 22:48:55 +0000 2021",
     "id":1,"id_str":"1359273099355713538","text":"RT @a: #Tag1 &amp; more","lang":"en",
-    "user":{"id_str":"7","screen_name":"bob"},"retweet_count":3,"favorite_count":5,
+    "user":{"id_str":"7","screen_name":"bob","location":"Lyon, France"},"retweet_count":3,
+    "favorite_count":5,
     "entities":{"hashtags":[{"text":"Tag1"}],"user_mentions":[{"screen_name":"a"}],"urls":[]},
     "retweeted_status":{"id_str":"99"},
     "coordinates":{"type":"Point","coordinates":[2.35,48.85]},
@@ -68,6 +69,7 @@ TEST_F(PayloadDecoderTest, XV1SearchResponseWithRetweetAndGeo) {
   EXPECT_DOUBLE_EQ(*p.lat, 48.85);
   EXPECT_DOUBLE_EQ(*p.lon, 2.35);
   EXPECT_EQ(p.country_code, "FR");
+  EXPECT_EQ(p.author_location, "Lyon, France");
   EXPECT_EQ(p.ingested_at, clock_.Now());
 }
 
@@ -77,13 +79,15 @@ TEST_F(PayloadDecoderTest, XV2StreamMessageJoinsIncludes) {
     "geo":{"place_id":"p1"},"referenced_tweets":[{"type":"replied_to","id":"8"}],
     "public_metrics":{"like_count":2,"retweet_count":1},
     "entities":{"hashtags":[{"start":3,"end":7,"tag":"Ünï"}]}},
-    "includes":{"users":[{"id":"5","username":"eve"}],
+    "includes":{"users":[{"id":"4","username":"amy","location":"Oslo"},
+                         {"id":"5","username":"eve","location":"Köln 🇩🇪"}],
       "places":[{"id":"p1","country_code":"DE","full_name":"Berlin, Germany",
                  "geo":{"bbox":[13.0,52.0,14.0,53.0]}}]},
     "matching_rules":[{"id":1,"tag":"x"}]})"));
   ASSERT_EQ(posts.size(), 1u);
   const Post& p = posts[0];
   EXPECT_EQ(p.author_handle, "eve");
+  EXPECT_EQ(p.author_location, "Köln 🇩🇪");  // the author's, not another user's
   EXPECT_EQ(p.reply_to, "8");
   EXPECT_EQ(p.hashtags, std::vector<std::string>{"ünï"});
   EXPECT_EQ(p.country_code, "DE");

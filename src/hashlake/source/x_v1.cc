@@ -107,6 +107,7 @@ void DecodeXV1Status(Element e, DecodeContext* ctx) {
   post.author_id = IdStr(user, "id_str");
   if (post.author_id.empty()) post.author_id = IdStr(user, "id");
   post.author_handle = std::string(Str(user, "screen_name"));
+  post.author_location = std::string(Str(user, "location"));  // free text, may be empty
   post.lang = std::string(Str(e, "lang"));
 
   // Long tweets: `full_text` (tweet_mode=extended) or `extended_tweet` (streaming).
@@ -185,6 +186,9 @@ void DecodeActivityStreams(Element e, DecodeContext* ctx) {
   const Element actor = *Object(e, "actor");
   post.author_id = tail_id(Str(actor, "id"));
   post.author_handle = std::string(Str(actor, "preferredUsername"));
+  if (auto location = Object(actor, "location")) {  // {"objectType":"place","displayName":..}
+    post.author_location = std::string(Str(*location, "displayName"));
+  }
   post.lang = std::string(Str(e, "twitter_lang"));
   std::string_view body = Str(e, "body");
   std::optional<Element> entities = Object(e, "twitter_entities");

@@ -14,6 +14,7 @@ namespace {
 
 struct Includes {
   std::unordered_map<std::string, std::string> usernames;  // user id -> username
+  std::unordered_map<std::string, std::string> locations;  // user id -> profile location
   std::unordered_map<std::string, Element> places;         // place id -> place
 };
 
@@ -22,7 +23,14 @@ Includes ReadIncludes(Element e) {
   auto includes = Object(e, "includes");
   if (!includes) return inc;
   if (auto users = Array(*includes, "users")) {
-    for (Element u : *users) inc.usernames[IdStr(u, "id")] = std::string(Str(u, "username"));
+    for (Element u : *users) {
+      const std::string id = IdStr(u, "id");
+      inc.usernames[id] = std::string(Str(u, "username"));
+      // Only with user.fields=location; free text, often empty.
+      if (const std::string_view location = Str(u, "location"); !location.empty()) {
+        inc.locations[id] = std::string(location);
+      }
+    }
   }
   if (auto places = Array(*includes, "places")) {
     for (Element p : *places) inc.places[IdStr(p, "id")] = p;
@@ -60,6 +68,9 @@ void DecodeTweet(Element t, const Includes& inc, DecodeContext* ctx) {
   post.author_id = IdStr(t, "author_id");
   if (auto it = inc.usernames.find(post.author_id); it != inc.usernames.end()) {
     post.author_handle = it->second;
+  }
+  if (auto it = inc.locations.find(post.author_id); it != inc.locations.end()) {
+    post.author_location = it->second;
   }
   post.lang = std::string(Str(t, "lang"));
   post.text = text::DecodeHtmlEntities(Str(t, "text"));  // v2 escapes &, < and > too

@@ -59,21 +59,12 @@ std::shared_ptr<arrow::Schema> PostsSchema() {
       arrow::field("lat", arrow::float64()),
       arrow::field("lon", arrow::float64()),
       arrow::field("geo_source", arrow::utf8()),
+      arrow::field("author_location", arrow::utf8()),
       arrow::field("like_count", arrow::int64()),
       arrow::field("repost_count", arrow::int64()),
+      arrow::field("tokens", Strings()),
       arrow::field("bus_partition", arrow::int32()),
       arrow::field("bus_offset", arrow::int64()),
-      arrow::field("date", arrow::date32(), false),
-  });
-  return schema;
-}
-
-std::shared_ptr<arrow::Schema> HashtagCountsSchema() {
-  static const auto schema = arrow::schema({
-      arrow::field("window_start", Utc(), false),
-      arrow::field("window_end", Utc(), false),
-      arrow::field("hashtag", arrow::utf8(), false),
-      arrow::field("count", arrow::int64(), false),
       arrow::field("date", arrow::date32(), false),
   });
   return schema;
@@ -109,7 +100,8 @@ static arrow::Status AppendPosition(arrow::RecordBatchBuilder& b, int i, BusPosi
   return offset->Append(position.offset);
 }
 
-arrow::Status PostsBuilder::Append(const Post& p, BusPosition position) {
+arrow::Status PostsBuilder::Append(const Post& p, const std::vector<std::string>& tokens,
+                                   BusPosition position) {
   auto& b = *builder_;
   ARROW_RETURN_NOT_OK(AppendString(b, 0, p.id, false));
   ARROW_RETURN_NOT_OK(AppendString(b, 1, std::string(ToString(p.source)), false));
@@ -132,10 +124,12 @@ arrow::Status PostsBuilder::Append(const Post& p, BusPosition position) {
   ARROW_RETURN_NOT_OK(p.lat ? lat->Append(*p.lat) : lat->AppendNull());
   ARROW_RETURN_NOT_OK(p.lon ? lon->Append(*p.lon) : lon->AppendNull());
   ARROW_RETURN_NOT_OK(AppendString(b, 18, std::string(ToString(p.geo_source)), false));
-  ARROW_RETURN_NOT_OK(Field<arrow::Int64Builder>(b, 19)->Append(p.like_count));
-  ARROW_RETURN_NOT_OK(Field<arrow::Int64Builder>(b, 20)->Append(p.repost_count));
-  ARROW_RETURN_NOT_OK(AppendPosition(b, 21, position));
-  ARROW_RETURN_NOT_OK(Field<arrow::Date32Builder>(b, 23)->Append(DaysSinceEpoch(p.created_at)));
+  ARROW_RETURN_NOT_OK(AppendString(b, 19, p.author_location));
+  ARROW_RETURN_NOT_OK(Field<arrow::Int64Builder>(b, 20)->Append(p.like_count));
+  ARROW_RETURN_NOT_OK(Field<arrow::Int64Builder>(b, 21)->Append(p.repost_count));
+  ARROW_RETURN_NOT_OK(AppendStrings(b, 22, tokens));
+  ARROW_RETURN_NOT_OK(AppendPosition(b, 23, position));
+  ARROW_RETURN_NOT_OK(Field<arrow::Date32Builder>(b, 25)->Append(DaysSinceEpoch(p.created_at)));
   ++length_;
   return arrow::Status::OK();
 }
@@ -167,22 +161,6 @@ arrow::Status RejectedBuilder::Append(const Rejected& r, BusPosition position) {
 arrow::Result<std::shared_ptr<arrow::Table>> RejectedBuilder::Finish() {
   length_ = 0;
   return FinishTable(*builder_);
-}
-
-arrow::Result<std::shared_ptr<arrow::Table>> HashtagCountsTable(
-    const std::vector<WindowCount>& rows) {
-  ARROW_ASSIGN_OR_RAISE(auto builder, arrow::RecordBatchBuilder::Make(
-                                          HashtagCountsSchema(), arrow::default_memory_pool()));
-  auto& b = *builder;
-  for (const auto& row : rows) {
-    ARROW_RETURN_NOT_OK(Field<arrow::TimestampBuilder>(b, 0)->Append(ToMicros(row.window_start)));
-    ARROW_RETURN_NOT_OK(Field<arrow::TimestampBuilder>(b, 1)->Append(ToMicros(row.window_end)));
-    ARROW_RETURN_NOT_OK(Field<arrow::StringBuilder>(b, 2)->Append(row.hashtag));
-    ARROW_RETURN_NOT_OK(Field<arrow::Int64Builder>(b, 3)->Append(row.count));
-    ARROW_RETURN_NOT_OK(
-        Field<arrow::Date32Builder>(b, 4)->Append(DaysSinceEpoch(row.window_start)));
-  }
-  return FinishTable(b);
 }
 
 }  // namespace hashlake::stream

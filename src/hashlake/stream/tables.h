@@ -7,14 +7,12 @@
 
 #include "hashlake/core/post.h"
 #include "hashlake/core/rejected.h"
-#include "hashlake/stream/window.h"
 
 namespace hashlake::stream {
 
 /// Arrow schemas of the tables the stream job writes (DESIGN.md, "The tables").
 /// Every table is partitioned by `date` (UTC date of the event time).
 std::shared_ptr<arrow::Schema> PostsSchema();
-std::shared_ptr<arrow::Schema> HashtagCountsSchema();
 std::shared_ptr<arrow::Schema> RejectedSchema();
 
 /// Where a record sat on the bus (Spark's Kafka source exposes the same): lineage, and
@@ -28,7 +26,9 @@ struct BusPosition {
 class PostsBuilder {
  public:
   PostsBuilder();
-  arrow::Status Append(const Post& post, BusPosition position);
+  /// `tokens`: the cleaned text (text::TextCleaner), for the topic models.
+  arrow::Status Append(const Post& post, const std::vector<std::string>& tokens,
+                       BusPosition position);
   int64_t length() const { return length_; }
   arrow::Result<std::shared_ptr<arrow::Table>> Finish();
 
@@ -49,9 +49,5 @@ class RejectedBuilder {
   std::unique_ptr<arrow::RecordBatchBuilder> builder_;
   int64_t length_ = 0;
 };
-
-/// The `hashtag_counts` rows of closed windows.
-arrow::Result<std::shared_ptr<arrow::Table>> HashtagCountsTable(
-    const std::vector<WindowCount>& rows);
 
 }  // namespace hashlake::stream

@@ -29,5 +29,14 @@ TEST(NormalizeHashtagTest, IllFormedInputDoesNotCrash) {
   EXPECT_EQ(NormalizeHashtag(""), "");
 }
 
+TEST(FoldWordTest, NfkcCasefoldAndApostrophes) {
+  EXPECT_EQ(FoldWord("Straße"), "strasse");
+  EXPECT_EQ(FoldWord("ＣＡＦＥ́"), "café");
+  EXPECT_EQ(FoldWord("Don’t"), "don't");
+  EXPECT_EQ(FoldWord("soft­hyphen"), "softhyphen");  // default ignorable: removed
+  EXPECT_EQ(FoldWord("ASCII Only"), "ascii only");
+  EXPECT_EQ(FoldWord("bad\xFF"), "bad\xEF\xBF\xBD");
+}
+
 }  // namespace
 }  // namespace hashlake::text

@@ -1,4 +1,4 @@
-#include "hashlake/stream/hashtag_job.h"
+#include "hashlake/stream/stream_job.h"
 
 #include <unistd.h>
 
@@ -126,7 +126,7 @@ std::string PostJson(const std::string& id, int64_t second, std::vector<std::str
   return EncodeRecord(Record{p});
 }
 
-class HashtagJobTest : public ::testing::Test {
+class StreamJobTest : public ::testing::Test {
  public:
   void SetUp() override {
     dir_ = fs::temp_directory_path() / ("hashlake-job-" + std::to_string(::getpid()) + "-" +
@@ -135,16 +135,23 @@ class HashtagJobTest : public ::testing::Test {
   }
   void TearDown() override { fs::remove_all(dir_); }
 
-  arrow::Result<std::unique_ptr<HashtagJob>> NewJob() {
-    HashtagJobOptions options;
+  arrow::Result<std::unique_ptr<StreamJob>> NewJob() {
+    StreamJobOptions options;
     options.window = seconds(10);
+    options.slide = slide_;
     options.watermark = lateness_;
     options.max_batch = 4;
     options.checkpoint_dir = dir_;
-    HashtagJobSinks sinks{std::make_unique<MemorySink>("posts", &posts_),
-                          std::make_unique<MemorySink>("hashtag_counts", &counts_),
-                          std::make_unique<MemorySink>("rejected", &rejected_)};
-    return HashtagJob::Make(options, std::make_unique<MemoryConsumer>(&topic_), std::move(sinks),
+    options.threads = threads_;
+    options.enricher = enricher_;
+    StreamJobSinks sinks;
+    sinks.posts = std::make_unique<MemorySink>("posts", &posts_);
+    sinks.rejected = std::make_unique<MemorySink>("rejected", &rejected_);
+    sinks.hashtag_counts = std::make_unique<MemorySink>("hashtag_counts", &counts_);
+    sinks.area_hashtag_counts = std::make_unique<MemorySink>("area_hashtag_counts", &areas_);
+    sinks.language_counts = std::make_unique<MemorySink>("language_counts", &languages_);
+    sinks.window_stats = std::make_unique<MemorySink>("window_stats", &stats_);
+    return StreamJob::Make(options, std::make_unique<MemoryConsumer>(&topic_), std::move(sinks),
                             live_);
   }
 
@@ -182,11 +189,14 @@ class HashtagJobTest : public ::testing::Test {
   fs::path dir_;
   Micros lateness_ = seconds(0);
   MemoryTopic topic_{2};
-  MemoryTable posts_, counts_, rejected_;
+  Micros slide_{0};
+  int threads_ = 1;
+  PostEnricherFactory enricher_;
+  MemoryTable posts_, counts_, rejected_, areas_, languages_, stats_;
   std::shared_ptr<LiveView> live_ = std::make_shared<LiveView>();
 };
 
-TEST_F(HashtagJobTest, CountsEachClosedWindowOnce) {
+TEST_F(StreamJobTest, CountsEachClosedWindowOnce) {
   lateness_ = seconds(100);  // partitions are read one after the other: nothing is late
   Feed();
   ASSERT_OK_AND_ASSIGN(auto job, NewJob());
@@ -197,7 +207,7 @@ TEST_F(HashtagJobTest, CountsEachClosedWindowOnce) {
   ASSERT_OK_AND_ASSIGN(auto lag, job->Lag());
   EXPECT_EQ(lag, 0);
   ASSERT_OK_AND_ASSIGN(auto last, job->CloseAllWindows());
-  EXPECT_GT(last.closed_rows, 0);
+  EXPECT_GT(last.closed_windows, 0);
   EXPECT_EQ(posts_.Rows(), 10);
   EXPECT_EQ(rejected_.Rows(), 2);
   const auto counts = Counts();
@@ -215,7 +225,7 @@ TEST_F(HashtagJobTest, CountsEachClosedWindowOnce) {
   EXPECT_EQ(live_->Top(std::chrono::hours(1), 1).top[0].first, "a");
 }
 
-TEST_F(HashtagJobTest, LateRecordsStayInPostsButNotInClosedWindows) {
+TEST_F(StreamJobTest, LateRecordsStayInPostsButNotInClosedWindows) {
   // With no allowed lateness, partition 0 runs ahead and closes [0,10) before the
   // early posts of partition 1 arrive.
   Feed();
@@ -230,13 +240,13 @@ TEST_F(HashtagJobTest, LateRecordsStayInPostsButNotInClosedWindows) {
   EXPECT_EQ(Counts().count({ToMicros(At(0)), "late"}), 0u);
 }
 
-TEST_F(HashtagJobTest, CrashBetweenTableCommitsIsFinishedOnRestartExactlyOnce) {
+TEST_F(StreamJobTest, CrashBetweenTableCommitsIsFinishedOnRestartExactlyOnce) {
   Feed();
   // Reference run in another directory, no failures.
   std::map<std::pair<int64_t, std::string>, int64_t> expected;
   int64_t expected_posts;
   {
-    struct Reference : HashtagJobTest {
+    struct Reference : StreamJobTest {
       void TestBody() override {}
     } reference;
     reference.dir_ = dir_.string() + "-ref";
@@ -275,7 +285,91 @@ TEST_F(HashtagJobTest, CrashBetweenTableCommitsIsFinishedOnRestartExactlyOnce) {
   EXPECT_EQ(Counts(), expected);
 }
 
-TEST_F(HashtagJobTest, RefusesTablesAheadOfAMissingCheckpoint) {
+// Gives odd ids an area in California and even ids one in France, and one token.
+class TestEnricher final : public PostEnricher {
+ public:
+  void Enrich(Post* post, std::vector<std::string>* tokens) override {
+    const bool odd = (post->id.back() - '0') % 2 == 1;
+    post->country_code = odd ? "US" : "FR";
+    post->region = odd ? "US-CA" : "";
+    if (post->lang.empty()) post->lang = odd ? "en" : "fr";
+    tokens->assign({"token-" + post->id});
+  }
+};
+
+// Every batch of every table, printed: equal strings mean equal tables.
+std::string Dump(const MemoryTable& table) {
+  std::string out;
+  for (const auto& [id, rows] : table.batches) out += rows->ToString();
+  return out;
+}
+
+TEST_F(StreamJobTest, WorkerThreadsDoNotChangeTheTables) {
+  lateness_ = seconds(1000);  // nothing late, so batch boundaries cannot matter
+  enricher_ = []() -> arrow::Result<std::unique_ptr<PostEnricher>> {
+    return std::make_unique<TestEnricher>();
+  };
+  for (int i = 0; i < 3000; ++i) {
+    topic_.Append(i % 2, PostJson(std::to_string(i), i % 97, {i % 3 ? "a" : "b", "c"}));
+  }
+  auto run = [&](StreamJobTest& test, int threads) {
+    test.threads_ = threads;
+    test.enricher_ = enricher_;
+    test.lateness_ = lateness_;
+    test.topic_ = topic_;
+    ASSERT_OK_AND_ASSIGN(auto job, test.NewJob());
+    for (int i = 0; i < 2000; ++i) {
+      ASSERT_OK_AND_ASSIGN(auto report, job->RunBatch(milliseconds(0)));
+      if (report.batch_id < 0) break;
+    }
+    ASSERT_OK(job->CloseAllWindows().status());
+  };
+  struct Run : StreamJobTest {
+    void TestBody() override {}
+  } one, four;
+  one.dir_ = dir_.string() + "-1";
+  four.dir_ = dir_.string() + "-4";
+  run(one, 1);
+  run(four, 4);
+  fs::remove_all(one.dir_);
+  fs::remove_all(four.dir_);
+  EXPECT_EQ(one.posts_.Rows(), 3000);
+  EXPECT_EQ(Dump(one.posts_), Dump(four.posts_));
+  EXPECT_EQ(Dump(one.counts_), Dump(four.counts_));
+  EXPECT_EQ(Dump(one.areas_), Dump(four.areas_));
+  EXPECT_EQ(Dump(one.languages_), Dump(four.languages_));
+  EXPECT_EQ(Dump(one.stats_), Dump(four.stats_));
+  EXPECT_NE(Dump(one.posts_).find("token-2999"), std::string::npos);
+  EXPECT_NE(Dump(one.areas_).find("US-CA"), std::string::npos);
+  // Volume: window_stats' posts add up to every post, once.
+  int64_t volume = 0;
+  for (const auto& [id, table] : one.stats_.batches) {
+    auto posts = std::static_pointer_cast<arrow::Int64Array>(
+        table->GetColumnByName("posts")->chunk(0));
+    for (int64_t i = 0; i < posts->length(); ++i) volume += posts->Value(i);
+  }
+  EXPECT_EQ(volume, 3000);
+}
+
+TEST_F(StreamJobTest, SlidingWindowsCountEachPostInEveryWindowHoldingIt) {
+  lateness_ = seconds(100);
+  slide_ = seconds(5);  // 10 s windows every 5 s: each post is in two
+  Feed();
+  ASSERT_OK_AND_ASSIGN(auto job, NewJob());
+  while (true) {
+    ASSERT_OK_AND_ASSIGN(auto report, job->RunBatch(milliseconds(0)));
+    if (report.batch_id < 0) break;
+  }
+  ASSERT_OK(job->CloseAllWindows().status());
+  int64_t total = 0;
+  for (const auto& [key, n] : Counts()) total += n;
+  EXPECT_EQ(total, 20);  // 10 hashtags, each in two windows
+  EXPECT_EQ(Counts().at({ToMicros(At(-5)), "a"}), 2);  // posts 1 and 2 (at 1 s, 2 s)
+  EXPECT_EQ(Counts().at({ToMicros(At(0)), "a"}), 2);
+  EXPECT_EQ(Counts().at({ToMicros(At(5)), "a"}), 1);  // post 4 at 11 s
+}
+
+TEST_F(StreamJobTest, RefusesTablesAheadOfAMissingCheckpoint) {
   Feed();
   {
     ASSERT_OK_AND_ASSIGN(auto job, NewJob());
