@@ -46,17 +46,16 @@ arrow::Status RunProcess(const Config& config, const ProcessFlags& flags) {
     ARROW_RETURN_NOT_OK(server->Start());
     log->info("dashboard and /metrics on http://{}:{}/", options.bind_address, server->port());
   }
-  log->info("{} -> {} (checkpoint {}), resuming at batch {}", places.bus_url, places.lake,
-            places.checkpoint_dir.string(), runner->job().next_batch_id());
+  log->info("{} -> {} (checkpoint {})", places.bus_url, places.lake,
+            places.checkpoint_dir.string());
 
   // Available-now: the end of each partition at start, as Spark's Trigger.AvailableNow.
   bus::OffsetMap ends_at_start;
   if (flags.available_now) {
     ARROW_ASSIGN_OR_RAISE(auto lag, runner->job().LagByPartition());
+    const auto positions = runner->job().positions();
     for (const auto& [partition, behind] : lag) {
-      const auto it = runner->job().positions().find(partition);
-      const int64_t position = it == runner->job().positions().end() ? 0 : it->second.value;
-      ends_at_start[partition] = bus::Offset{position + behind.value};
+      ends_at_start[partition] = bus::Offset{positions.at(partition).value + behind.value};
     }
   }
   InstallStopSignals();
@@ -78,8 +77,8 @@ arrow::Status RunProcess(const Config& config, const ProcessFlags& flags) {
   }
   if (server) server->Stop();
   log->info("{}: {}", StopRequested() ? "stopped" : "done", runner->ProgressLine());
-  fmt::print("{{\"posts\":{},\"next_batch\":{},\"watermark\":\"{}\",\"late\":{}}}\n",
-             runner->HealthInfo().posts_ingested, runner->job().next_batch_id(),
+  fmt::print("{{\"posts\":{},\"watermark\":\"{}\",\"late\":{}}}\n",
+             runner->HealthInfo().posts_ingested,
              FormatRfc3339(runner->job().watermark()), runner->job().late_records());
   return arrow::Status::OK();
 }

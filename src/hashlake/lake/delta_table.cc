@@ -427,14 +427,32 @@ arrow::Result<std::vector<AddFile>> DeltaTable::WriteFiles(const arrow::Table& d
   return adds;
 }
 
+namespace {
+
+// True when `snapshot` holds every marker's txn at its version or later; false when it
+// holds none; an error when only some (a commit must be all or nothing).
+arrow::Result<bool> TxnsCommitted(const Snapshot& snapshot,
+                                  const std::vector<CommitOptions::TxnMarker>& markers,
+                                  const std::string& path) {
+  size_t done = 0;
+  for (const auto& marker : markers) {
+    const auto version = snapshot.TxnVersion(marker.app_id);
+    if (version && *version >= marker.version) ++done;
+  }
+  if (done == 0) return false;
+  if (done == markers.size()) return true;
+  return arrow::Status::Invalid("table ", path, " already holds some of this commit's txn ",
+                                "markers but not all: split the commit by app id");
+}
+
+}  // namespace
+
 arrow::Result<CommitResult> DeltaTable::Append(const arrow::Table& data,
                                                const CommitOptions& options) {
   ARROW_RETURN_NOT_OK(UpdateSnapshot(*store_, &latest_));
   ARROW_RETURN_NOT_OK(CheckWritable(latest_));
-  if (options.txn) {
-    auto done = latest_.TxnVersion(options.txn->app_id);
-    if (done && *done >= options.txn->version) return CommitResult{latest_.version, true, {}, {}};
-  }
+  ARROW_ASSIGN_OR_RAISE(bool done, TxnsCommitted(latest_, options.txns, path_));
+  if (done) return CommitResult{latest_.version, true, {}, {}};
   ARROW_ASSIGN_OR_RAISE(auto conformed, ConformToSchema(data, *latest_.schema));
   std::vector<AddFile> adds;
   if (conformed->num_rows() > 0) {
@@ -464,10 +482,8 @@ arrow::Result<CommitResult> DeltaTable::Commit(int64_t read_version, std::vector
       }
     }
   }
-  if (options.txn) {
-    auto done = latest_.TxnVersion(options.txn->app_id);
-    if (done && *done >= options.txn->version) return CommitResult{latest_.version, true, {}, {}};
-  }
+  ARROW_ASSIGN_OR_RAISE(bool done, TxnsCommitted(latest_, options.txns, path_));
+  if (done) return CommitResult{latest_.version, true, {}, {}};
   std::vector<Action> body;
   for (auto& r : removes) body.push_back(r);
   for (auto& a : adds) body.push_back(std::move(a));
@@ -523,16 +539,25 @@ arrow::Result<CommitResult> DeltaTable::CommitLoop(int64_t read_version, std::ve
                                ")");
         }
       }
-      const auto* t = std::get_if<Txn>(&a);
-      if (t != nullptr && options.txn && t->app_id == options.txn->app_id) {
-        if (t->version >= options.txn->version) {
-          return std::optional<CommitResult>(CommitResult{v, true, {}, {}});
-        }
-        return ConflictError("concurrent commit ", v, " wrote txn ", t->app_id, " version ",
-                             t->version);
+    }
+    // The winner wrote txns of our app_ids: all of ours already done means this commit
+    // was made before (by us, before a crash, or by a twin); anything else is a conflict.
+    size_t done = 0, touched = 0;
+    for (const auto& marker : options.txns) {
+      for (const auto& a : winner) {
+        const auto* t = std::get_if<Txn>(&a);
+        if (t == nullptr || t->app_id != marker.app_id) continue;
+        ++touched;
+        if (t->version >= marker.version) ++done;
       }
     }
-    return std::optional<CommitResult>();
+    if (touched == 0) return std::optional<CommitResult>();
+    if (done == options.txns.size()) {
+      return std::optional<CommitResult>(CommitResult{v, true, {}, {}});
+    }
+    return ConflictError("concurrent commit ", v, " of ", path_,
+                         " wrote txn versions of the same app ids (another writer of "
+                         "the same stream partitions?)");
   };
   // Commits made between our read and the snapshot we hold count as winners too.
   if (!removes.empty()) {
@@ -572,7 +597,9 @@ arrow::Result<CommitResult> DeltaTable::CommitLoop(int64_t read_version, std::ve
     std::vector<Action> actions;
     actions.reserve(body.size() + 2);
     actions.push_back(std::move(info));
-    if (options.txn) actions.push_back(Txn{options.txn->app_id, options.txn->version, NowMs()});
+    for (const auto& marker : options.txns) {
+      actions.push_back(Txn{marker.app_id, marker.version, NowMs()});
+    }
     for (const auto& a : body) actions.push_back(a);
     ARROW_ASSIGN_OR_RAISE(auto text, SerializeCommit(actions));
     auto put = store_->PutIfAbsent(CommitPath(path_, version), text);

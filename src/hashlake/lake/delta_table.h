@@ -20,13 +20,16 @@ class LogStore;
 
 /// Options of one commit. Defaults: a blind append with no txn and no extra commitInfo.
 struct CommitOptions {
-  /// Exactly-once marker: {app_id, version}. When the table already holds a txn for
-  /// app_id with a version >= this one, the append is skipped (see CommitResult).
+  /// Exactly-once markers: {app_id, version}, one per app_id (a stream job writing several
+  /// bus partitions in one commit records one per partition). When the table already holds
+  /// a txn for every app_id with a version >= the marker's, the append is skipped (see
+  /// CommitResult); when it holds that for only some of them, the commit is refused as a
+  /// conflict (the caller must split it).
   struct TxnMarker {
     std::string app_id;
     int64_t version = 0;
   };
-  std::optional<TxnMarker> txn;
+  std::vector<TxnMarker> txns;
   /// Extra top-level commitInfo fields, each value JSON text (e.g. {"hashlake",
   /// R"({"offsets":{"0":[10,20]}})"}). Readable back from Snapshot::commit_infos.
   std::map<std::string, std::string> commit_info_extra;

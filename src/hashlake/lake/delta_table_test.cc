@@ -254,7 +254,7 @@ TEST_F(DeltaTableTest, TimeTravelAndLimit) {
 TEST_F(DeltaTableTest, TxnIsRecordedAndMakesAppendsIdempotent) {
   ASSIGN_OR_FAIL(table, DeltaTable::Create(path_, *TestSchema(), {"date"}));
   CommitOptions options;
-  options.txn = CommitOptions::TxnMarker{"stream-job", 5};
+  options.txns = {CommitOptions::TxnMarker{"stream-job", 5}};
   options.commit_info_extra["hashlake"] = R"({"offsets":{"posts/0":[100,200]}})";
   ASSIGN_OR_FAIL(first, table->Append(*MakeTable(SampleRows(0, 4)), options));
   EXPECT_EQ(first.version, 1);
@@ -270,11 +270,11 @@ TEST_F(DeltaTableTest, TxnIsRecordedAndMakesAppendsIdempotent) {
   ASSIGN_OR_FAIL(again, other->Append(*MakeTable(SampleRows(0, 4)), options));
   EXPECT_TRUE(again.skipped_already_committed);
   EXPECT_EQ(again.version, 1);
-  options.txn->version = 6;
+  options.txns[0].version = 6;
   ASSIGN_OR_FAIL(next, other->Append(*MakeTable(SampleRows(4, 2)), options));
   EXPECT_EQ(next.version, 2);
   // An empty batch still records its txn.
-  options.txn->version = 7;
+  options.txns[0].version = 7;
   ASSIGN_OR_FAIL(empty, other->Append(*MakeTable({}), options));
   EXPECT_EQ(empty.version, 3);
   ASSIGN_OR_FAIL(latest, DeltaTable::Open(path_));
@@ -282,6 +282,30 @@ TEST_F(DeltaTableTest, TxnIsRecordedAndMakesAppendsIdempotent) {
   EXPECT_EQ(s.TxnVersion("stream-job"), 7);
   ASSIGN_OR_FAIL(rows, Scan(latest->store(), s));
   EXPECT_EQ(rows->num_rows(), 6);
+}
+
+TEST_F(DeltaTableTest, OneCommitCanCarryATxnPerPartitionAllOrNothing) {
+  ASSIGN_OR_FAIL(table, DeltaTable::Create(path_, *TestSchema(), {"date"}));
+  CommitOptions options;
+  options.txns = {{"job/0", 3}, {"job/1", 8}};
+  ASSIGN_OR_FAIL(first, table->Append(*MakeTable(SampleRows(0, 4)), options));
+  ASSIGN_OR_FAIL(snapshot, table->LoadSnapshot());
+  EXPECT_EQ(snapshot.TxnVersion("job/0"), 3);
+  EXPECT_EQ(snapshot.TxnVersion("job/1"), 8);
+  // The same pair again: already committed.
+  ASSIGN_OR_FAIL(again, table->Append(*MakeTable(SampleRows(0, 4)), options));
+  EXPECT_TRUE(again.skipped_already_committed);
+  // One done, one new: refused, since skipping would lose job/2's rows.
+  options.txns = {{"job/0", 3}, {"job/2", 1}};
+  EXPECT_FALSE(table->Append(*MakeTable(SampleRows(4, 1)), options).ok());
+  // A second writer of the same partitions finds the first one's markers.
+  ASSIGN_OR_FAIL(rival, DeltaTable::Open(path_));
+  options.txns = {{"job/0", 4}, {"job/1", 9}};
+  ASSIGN_OR_FAIL(won, table->Append(*MakeTable(SampleRows(4, 2)), options));
+  EXPECT_EQ(won.version, 2);
+  options.txns = {{"job/0", 4}};
+  ASSIGN_OR_FAIL(late, rival->Append(*MakeTable(SampleRows(4, 2)), options));
+  EXPECT_TRUE(late.skipped_already_committed);
 }
 
 TEST_F(DeltaTableTest, RacingWritersBothCommitOnDistinctVersions) {
@@ -358,7 +382,7 @@ TEST_F(DeltaTableTest, ConcurrentSameTxnIsRecognisedAsAlreadyCommitted) {
   auto store = std::make_shared<HookedStore>(MakeLocalLogStore());
   ASSIGN_OR_FAIL(loser, DeltaTable::Open(path_, store));
   CommitOptions options;
-  options.txn = CommitOptions::TxnMarker{"job", 1};
+  options.txns = {CommitOptions::TxnMarker{"job", 1}};
   bool raced = false;
   store->before_put = [&](const std::string&, std::string_view) -> arrow::Status {
     if (!raced) {

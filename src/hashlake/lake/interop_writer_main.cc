@@ -115,7 +115,7 @@ arrow::Status Write(const std::string& dir) {
   for (int b = 0; b < 3; ++b) {
     ARROW_ASSIGN_OR_RAISE(auto batch, MakeBatch(b, 8));
     CommitOptions options;
-    if (b > 0) options.txn = CommitOptions::TxnMarker{"interop-job", b};
+    if (b > 0) options.txns = {CommitOptions::TxnMarker{"interop-job", b}};
     options.commit_info_extra["hashlake"] = "{\"batch\":" + std::to_string(b) + "}";
     ARROW_ASSIGN_OR_RAISE(auto result, table->Append(*batch, options));
     std::cerr << "committed version " << result.version << "\n";

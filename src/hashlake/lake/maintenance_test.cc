@@ -169,7 +169,7 @@ TEST_F(MaintenanceTest, CheckpointKeepsTxnAndUnexpiredTombstones) {
   ASSIGN_OR_FAIL(table, DeltaTable::Create(path_, *EventSchema(), {"day"}));
   for (int b = 0; b < 3; ++b) {
     CommitOptions o;
-    o.txn = CommitOptions::TxnMarker{"job", b};
+    o.txns = {CommitOptions::TxnMarker{"job", b}};
     ASSERT_TRUE(table->Append(*Events(b * 10, 4), o).ok());
   }
   OptimizeOptions opt;

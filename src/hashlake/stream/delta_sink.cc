@@ -20,20 +20,29 @@ arrow::Result<std::unique_ptr<DeltaSink>> DeltaSink::Make(
                                                   snapshot.version));
 }
 
-arrow::Result<std::optional<int64_t>> DeltaSink::LastCommittedBatch() {
-  ARROW_ASSIGN_OR_RAISE(auto snapshot, table_->LoadSnapshot());
-  version_ = snapshot.version;
-  return snapshot.TxnVersion(app_id_);
+std::string PartitionAppId(std::string_view app_id, bus::PartitionId partition) {
+  return std::string(app_id) + "/" + std::to_string(partition.value);
 }
 
-arrow::Status DeltaSink::Commit(int64_t batch_id, const std::shared_ptr<arrow::Table>& rows,
+arrow::Result<std::optional<int64_t>> DeltaSink::LastCommittedBatch(bus::PartitionId partition) {
+  ARROW_ASSIGN_OR_RAISE(auto snapshot, table_->LoadSnapshot());
+  version_ = snapshot.version;
+  return snapshot.TxnVersion(PartitionAppId(app_id_, partition));
+}
+
+arrow::Status DeltaSink::Commit(const PartitionBatches& batches,
+                                const std::shared_ptr<arrow::Table>& rows,
                                 const std::string& batch_info_json) {
   lake::CommitOptions options;
-  options.txn = lake::CommitOptions::TxnMarker{app_id_, batch_id};
+  int64_t epoch = 0;
+  for (const auto& [partition, batch_id] : batches) {
+    options.txns.push_back({PartitionAppId(app_id_, partition), batch_id});
+    epoch = std::max(epoch, batch_id);
+  }
   options.operation = "STREAMING UPDATE";
   options.operation_parameters = {{"outputMode", "\"Append\""},
                                   {"queryId", "\"" + app_id_ + "\""},
-                                  {"epochId", "\"" + std::to_string(batch_id) + "\""}};
+                                  {"epochId", "\"" + std::to_string(epoch) + "\""}};
   options.commit_info_extra = {{"hashlake", batch_info_json}};
   ARROW_ASSIGN_OR_RAISE(auto result, table_->Append(*rows, options));
   version_ = result.version;

@@ -11,9 +11,12 @@
 
 namespace hashlake::stream {
 
-/// A TableSink that appends to a Delta table, one commit per batch, with the batch id as
-/// the `txn` version of `app_id` and the batch's bus range in commitInfo.hashlake.
-/// Not thread-safe.
+/// The Delta `txn` appId of one bus partition of a stream job: `<app_id>/<partition>`.
+std::string PartitionAppId(std::string_view app_id, bus::PartitionId partition);
+
+/// A TableSink that appends to a Delta table, one commit per batch, with each partition's
+/// batch id as the `txn` version of its PartitionAppId and the batch's bus ranges in
+/// commitInfo.hashlake. Not thread-safe.
 class DeltaSink final : public TableSink {
  public:
   /// Opens the table at `path` (a local path, file://… or s3://bucket/prefix?…), creating
@@ -22,8 +25,8 @@ class DeltaSink final : public TableSink {
       const std::string& path, const arrow::Schema& schema,
       const std::vector<std::string>& partition_columns, std::string app_id);
 
-  arrow::Result<std::optional<int64_t>> LastCommittedBatch() override;
-  arrow::Status Commit(int64_t batch_id, const std::shared_ptr<arrow::Table>& rows,
+  arrow::Result<std::optional<int64_t>> LastCommittedBatch(bus::PartitionId partition) override;
+  arrow::Status Commit(const PartitionBatches& batches, const std::shared_ptr<arrow::Table>& rows,
                        const std::string& batch_info_json) override;
   std::string name() const override;
 

@@ -1,15 +1,14 @@
 #include "hashlake/stream/stream_job.h"
 
 #include <future>
-#include <mutex>
+#include <set>
 
-#include <tbb/blocked_range.h>
-#include <tbb/enumerable_thread_specific.h>
-#include <tbb/parallel_for.h>
-#include <tbb/task_arena.h>
+#include <arrow/table.h>
+#include <fmt/core.h>
 
-#include "hashlake/core/bus_message.h"
+#include "hashlake/core/json_writer.h"
 #include "hashlake/core/logging.h"
+#include "hashlake/stream/post_workers.h"
 #include "hashlake/stream/tables.h"
 #include "hashlake/stream/window_tables.h"
 
@@ -18,75 +17,35 @@ namespace {
 
 // How long recovery waits for the bus to hand back a batch's range before giving up.
 constexpr auto kRangeReadPatience = std::chrono::seconds(30);
+// Checkpoint files of older batches than the newest minus this are deleted.
+constexpr int64_t kKeptBatches = 10;
 
 }  // namespace
 
-/// Decodes and enriches the records of a batch on a fixed number of threads.
-class StreamJob::Workers {
- public:
-  struct Decoded {
-    Record record;
-    std::vector<std::string> tokens;
+/// One bus partition's exactly-once stream: its window state, where it stands on the bus,
+/// its next batch id and its checkpoint folder.
+struct StreamJob::PartitionTask {
+  CheckpointDir checkpoint;
+  WindowedAggregates windows;
+  bus::Offset position{};  // next offset to read
+  int64_t next_batch = 0;  // txn version of its next batch
+};
+
+/// A batch in the making: per partition, its plan, and what processing produced.
+struct StreamJob::Batch {
+  struct Part {
+    BatchPlan plan;
+    /// Replays only: the close point the interrupted run had chosen (from its state file),
+    /// so that every table gets the windows the others got.
+    std::optional<Timestamp> close_point;
+    std::shared_ptr<arrow::Table> posts, rejected;
+    std::vector<ClosedWindow> closed;
+    /// Tables that still lack this part (all of them, unless replaying).
+    std::set<TableSink*> pending;
   };
-
-  static arrow::Result<std::unique_ptr<Workers>> Make(int threads, PostEnricherFactory factory) {
-    if (threads < 1) return arrow::Status::Invalid("stream.threads must be at least 1");
-    if (factory) ARROW_RETURN_NOT_OK(factory().status());  // fail at start, not mid-batch
-    return std::unique_ptr<Workers>(new Workers(threads, std::move(factory)));
-  }
-
-  arrow::Result<std::vector<Decoded>> Run(std::vector<bus::ConsumedMessage>& messages) {
-    std::vector<Decoded> out(messages.size());
-    std::mutex error_mu;
-    arrow::Status error;
-    arena_.execute([&] {
-      tbb::parallel_for(tbb::blocked_range<size_t>(0, messages.size(), kGrain),
-                        [&](const tbb::blocked_range<size_t>& range) {
-        PostEnricher* enricher = nullptr;
-        if (factory_) {
-          auto& local = enrichers_.local();
-          if (!local) {
-            auto made = factory_();
-            if (!made.ok()) {
-              std::lock_guard lock(error_mu);
-              error = made.status();
-              return;
-            }
-            local = std::move(made).ValueUnsafe();
-          }
-          enricher = local.get();
-        }
-        for (size_t i = range.begin(); i != range.end(); ++i) Decode(messages[i], enricher, &out[i]);
-      });
-    });
-    ARROW_RETURN_NOT_OK(error);
-    return out;
-  }
-
- private:
-  static constexpr size_t kGrain = 256;
-
-  Workers(int threads, PostEnricherFactory factory)
-      : arena_(threads), factory_(std::move(factory)) {}
-
-  static void Decode(const bus::ConsumedMessage& message, PostEnricher* enricher, Decoded* out) {
-    auto decoded = DecodeRecord(message.value);
-    if (!decoded.ok()) {
-      // Not a hashlake record at all (another producer on the topic): dead-letter it.
-      out->record = Rejected{SourceKind::kReplay,
-                             "undecodable bus message: " + decoded.status().message(),
-                             message.value, message.timestamp};
-      return;
-    }
-    out->record = std::move(decoded).ValueUnsafe();
-    if (auto* post = std::get_if<Post>(&out->record); post != nullptr && enricher != nullptr) {
-      enricher->Enrich(post, &out->tokens);
-    }
-  }
-
-  tbb::task_arena arena_;
-  PostEnricherFactory factory_;
-  tbb::enumerable_thread_specific<std::unique_ptr<PostEnricher>> enrichers_;
+  std::map<bus::PartitionId, Part> parts;
+  bool replay = false;
+  bool close_all = false;
 };
 
 arrow::Result<std::unique_ptr<StreamJob>> StreamJob::Make(StreamJobOptions options,
@@ -94,35 +53,31 @@ arrow::Result<std::unique_ptr<StreamJob>> StreamJob::Make(StreamJobOptions optio
                                                           StreamJobSinks sinks,
                                                           std::shared_ptr<LiveView> live_view) {
   if (options.slide == Micros{0}) options.slide = options.window;
-  ARROW_ASSIGN_OR_RAISE(auto windows, SlidingWindows::Make(options.window, options.slide));
+  ARROW_RETURN_NOT_OK(SlidingWindows::Make(options.window, options.slide).status());
   if (options.watermark < Micros{0}) {
     return arrow::Status::Invalid("stream.watermark must not be negative");
   }
   if (options.checkpoint_dir.empty()) {
     return arrow::Status::Invalid("the stream job needs a checkpoint directory");
   }
-  ARROW_ASSIGN_OR_RAISE(auto checkpoint, CheckpointDir::Open(options.checkpoint_dir));
-  ARROW_ASSIGN_OR_RAISE(auto workers, Workers::Make(options.threads, options.enricher));
-  WindowedAggregates state(windows, options.watermark);
+  ARROW_ASSIGN_OR_RAISE(auto workers, PostWorkers::Make(options.threads, options.enricher));
   std::unique_ptr<StreamJob> job(new StreamJob(std::move(options), std::move(consumer),
                                                std::move(sinks), std::move(live_view),
-                                               std::move(checkpoint), std::move(state),
                                                std::move(workers)));
-  ARROW_RETURN_NOT_OK(job->Recover());
+  bool changed;
+  ARROW_RETURN_NOT_OK(job->SyncAssignment(&changed));
   return job;
 }
 
 StreamJob::StreamJob(StreamJobOptions options, std::unique_ptr<bus::Consumer> consumer,
                      StreamJobSinks sinks, std::shared_ptr<LiveView> live_view,
-                     CheckpointDir checkpoint, WindowedAggregates windows,
-                     std::unique_ptr<Workers> workers)
+                     std::unique_ptr<PostWorkers> workers)
     : options_(std::move(options)),
       consumer_(std::move(consumer)),
       sinks_(std::move(sinks)),
       live_view_(std::move(live_view)),
-      checkpoint_(std::move(checkpoint)),
-      windows_(std::move(windows)),
-      workers_(std::move(workers)) {}
+      workers_(std::move(workers)),
+      windows_(SlidingWindows::Make(options_.window, options_.slide).ValueUnsafe()) {}
 
 StreamJob::~StreamJob() = default;
 
@@ -136,71 +91,114 @@ std::vector<TableSink*> StreamJob::Sinks() const {
   return out;
 }
 
-arrow::Status StreamJob::Recover() {
+arrow::Status StreamJob::SyncAssignment(bool* changed) {
   auto log = Logger("stream");
-  ARROW_ASSIGN_OR_RAISE(auto latest, checkpoint_.LatestPlan());
-  if (!latest) {
-    for (TableSink* sink : Sinks()) {
-      ARROW_ASSIGN_OR_RAISE(auto last, sink->LastCommittedBatch());
-      if (last) {
-        return arrow::Status::Invalid(
-            "table ", sink->name(), " already holds batch ", *last,
-            " of this job, but the checkpoint directory ", checkpoint_.dir().string(),
-            " is empty: restore it, or use a new stream.app_id to start over");
+  *changed = false;
+  const auto assigned = consumer_->Assignment();
+  const std::set<bus::PartitionId> now(assigned.begin(), assigned.end());
+  for (auto it = tasks_.begin(); it != tasks_.end();) {
+    if (now.count(it->first)) {
+      ++it;
+      continue;
+    }
+    log->info("partition {} was revoked: its state stays in the checkpoint", it->first.value);
+    it = tasks_.erase(it);
+    *changed = true;
+  }
+  std::optional<bus::OffsetMap> committed;
+  Batch replay;
+  replay.replay = true;
+  for (const auto partition : now) {
+    if (tasks_.count(partition)) continue;
+    *changed = true;
+    const auto dir = options_.checkpoint_dir / "partitions" / std::to_string(partition.value);
+    ARROW_ASSIGN_OR_RAISE(auto checkpoint, CheckpointDir::Open(dir));
+    auto task = std::make_unique<PartitionTask>(PartitionTask{
+        std::move(checkpoint), WindowedAggregates(windows_, options_.watermark), {}, 0});
+    ARROW_ASSIGN_OR_RAISE(auto latest, task->checkpoint.LatestPlan());
+    auto load_state = [&](int64_t batch_id) -> arrow::Result<std::optional<WindowedAggregates>> {
+      ARROW_ASSIGN_OR_RAISE(auto text, task->checkpoint.ReadState(batch_id));
+      if (!text) return std::nullopt;
+      ARROW_ASSIGN_OR_RAISE(auto state, WindowedAggregates::Deserialize(*text, windows_,
+                                                                        options_.watermark));
+      return state;
+    };
+    if (!latest) {
+      for (TableSink* sink : Sinks()) {
+        ARROW_ASSIGN_OR_RAISE(auto last, sink->LastCommittedBatch(partition));
+        if (last) {
+          return arrow::Status::Invalid(
+              "table ", sink->name(), " already holds batch ", *last, " of partition ",
+              partition.value, " of this job, but its checkpoint ", dir.string(),
+              " is empty: restore it, or use a new stream.app_id to start over");
+        }
       }
+      if (!committed) {
+        ARROW_ASSIGN_OR_RAISE(committed, consumer_->Committed());
+      }
+      const auto it = committed->find(partition);
+      task->position = it == committed->end() ? bus::Offset{0} : it->second;
+    } else if (task->checkpoint.IsCommitted(latest->batch_id)) {
+      ARROW_ASSIGN_OR_RAISE(auto state, load_state(latest->batch_id));
+      if (!state) {
+        return arrow::Status::IOError("checkpoint ", dir.string(), " lacks the state of batch ",
+                                      latest->batch_id);
+      }
+      task->windows = std::move(*state);
+      task->position = latest->to.at(partition);
+      task->next_batch = latest->batch_id + 1;
+    } else {
+      // Interrupted: start from the state before it, and replay it below.
+      if (latest->batch_id > 0) {
+        ARROW_ASSIGN_OR_RAISE(auto state, load_state(latest->batch_id - 1));
+        if (!state) {
+          return arrow::Status::IOError("checkpoint ", dir.string(),
+                                        " lacks the state of batch ", latest->batch_id - 1);
+        }
+        task->windows = std::move(*state);
+      }
+      Batch::Part part;
+      part.plan = *latest;
+      ARROW_ASSIGN_OR_RAISE(auto after, load_state(latest->batch_id));
+      if (after) part.close_point = after->closed_before();
+      for (TableSink* sink : Sinks()) {
+        ARROW_ASSIGN_OR_RAISE(auto last, sink->LastCommittedBatch(partition));
+        if (!last || *last < latest->batch_id) part.pending.insert(sink);
+      }
+      task->position = latest->from.at(partition);
+      task->next_batch = latest->batch_id;
+      replay.parts.emplace(partition, std::move(part));
+      replay.close_all = replay.close_all || latest->close_all;
     }
-    ARROW_ASSIGN_OR_RAISE(positions_, consumer_->Committed());
-    for (const auto partition : consumer_->Assignment()) {
-      positions_.try_emplace(partition, bus::Offset{0});
-    }
-    for (const auto& [partition, offset] : positions_) {
-      ARROW_RETURN_NOT_OK(consumer_->Seek(partition, offset));
-    }
-    next_batch_id_ = 0;
-    return arrow::Status::OK();
+    log->info("partition {}: resuming at offset {} with batch {}", partition.value,
+              task->position.value, task->next_batch);
+    tasks_.emplace(partition, std::move(task));
   }
-
-  const BatchPlan plan = *latest;
-  const bool done = checkpoint_.IsCommitted(plan.batch_id);
-  const int64_t state_batch = done ? plan.batch_id : plan.batch_id - 1;
-  if (state_batch >= 0) {
-    ARROW_ASSIGN_OR_RAISE(auto state, checkpoint_.ReadState(state_batch));
-    if (!state) {
-      return arrow::Status::IOError("checkpoint ", checkpoint_.dir().string(),
-                                    " lacks the state of batch ", state_batch);
+  if (*changed) {
+    // New partitions start at their task's offset; the others go back to theirs, so that
+    // what a poll read during a rebalance is read again.
+    for (const auto& [partition, task] : tasks_) {
+      ARROW_RETURN_NOT_OK(consumer_->Seek(partition, task->position));
     }
-    ARROW_ASSIGN_OR_RAISE(windows_, WindowedAggregates::Deserialize(
-                                        *state, windows_.windows(),
-                                        options_.watermark));
   }
-  if (done) {
-    positions_ = plan.to;
-    for (const auto& [partition, offset] : positions_) {
-      ARROW_RETURN_NOT_OK(consumer_->Seek(partition, offset));
-    }
-    next_batch_id_ = plan.batch_id + 1;
-    log->info("resuming after batch {} (watermark {})", plan.batch_id,
-              FormatRfc3339(windows_.Watermark()));
-    return arrow::Status::OK();
-  }
-  log->warn("batch {} was interrupted: re-reading its bus range to finish it", plan.batch_id);
-  ARROW_ASSIGN_OR_RAISE(auto messages, ReadRange(plan));
-  ARROW_ASSIGN_OR_RAISE(auto report, Execute(plan, messages, plan.close_all, /*replay=*/true));
-  log->info("finished interrupted batch {}: {} records", report.batch_id, report.records);
+  if (replay.parts.empty()) return arrow::Status::OK();
+  log->warn("finishing the interrupted batch of {} partition(s) from its bus ranges",
+            replay.parts.size());
+  ARROW_ASSIGN_OR_RAISE(auto messages, ReadRanges(replay));
+  ARROW_ASSIGN_OR_RAISE(auto report, Execute(replay, messages));
+  log->info("finished the interrupted batch: {} records", report.records);
   return arrow::Status::OK();
 }
 
-arrow::Result<std::vector<bus::ConsumedMessage>> StreamJob::ReadRange(const BatchPlan& plan) {
-  bus::OffsetMap position;
-  for (const auto& [partition, to] : plan.to) {
-    const auto from_it = plan.from.find(partition);
-    const bus::Offset from = from_it == plan.from.end() ? bus::Offset{0} : from_it->second;
-    position[partition] = from;
-    ARROW_RETURN_NOT_OK(consumer_->Seek(partition, from));
+arrow::Result<std::vector<bus::ConsumedMessage>> StreamJob::ReadRanges(const Batch& batch) {
+  bus::OffsetMap next;
+  for (const auto& [partition, part] : batch.parts) {
+    next[partition] = part.plan.from.at(partition);
+    ARROW_RETURN_NOT_OK(consumer_->Seek(partition, next[partition]));
   }
   auto pending = [&] {
-    for (const auto& [partition, to] : plan.to) {
-      if (position[partition] < to) return true;
+    for (const auto& [partition, part] : batch.parts) {
+      if (next[partition] < part.plan.to.at(partition)) return true;
     }
     return false;
   };
@@ -210,24 +208,37 @@ arrow::Result<std::vector<bus::ConsumedMessage>> StreamJob::ReadRange(const Batc
     ARROW_ASSIGN_OR_RAISE(auto polled, consumer_->Poll(options_.max_batch,
                                                        std::chrono::milliseconds(200)));
     for (auto& message : polled) {
-      const auto to = plan.to.find(message.partition);
-      if (to == plan.to.end() || message.offset >= to->second) continue;
-      position[message.partition] = bus::Offset{message.offset.value + 1};
+      const auto part = batch.parts.find(message.partition);
+      if (part == batch.parts.end() || message.offset < next[message.partition] ||
+          message.offset >= part->second.plan.to.at(message.partition)) {
+        continue;
+      }
+      next[message.partition] = bus::Offset{message.offset.value + 1};
       messages.push_back(std::move(message));
       last_progress = std::chrono::steady_clock::now();
     }
     if (std::chrono::steady_clock::now() - last_progress > kRangeReadPatience) {
-      return arrow::Status::IOError("the bus no longer has all records of batch ",
-                                    plan.batch_id, " (", OffsetsToJson(plan.from), " to ",
-                                    OffsetsToJson(plan.to),
+      std::string ranges;
+      for (const auto& [partition, part] : batch.parts) {
+        ranges += fmt::format(" {}:[{},{})", partition.value,
+                              part.plan.from.at(partition).value, part.plan.to.at(partition).value);
+      }
+      return arrow::Status::IOError("the bus no longer has every record of the interrupted "
+                                    "batch (partition:[from,to)", ranges,
                                     "): were they removed by retention?");
     }
   }
-  for (const auto& [partition, to] : plan.to) ARROW_RETURN_NOT_OK(consumer_->Seek(partition, to));
+  for (const auto& [partition, task] : tasks_) {
+    const auto part = batch.parts.find(partition);
+    ARROW_RETURN_NOT_OK(consumer_->Seek(
+        partition, part == batch.parts.end() ? task->position : part->second.plan.to.at(partition)));
+  }
   return messages;
 }
 
 arrow::Result<BatchReport> StreamJob::RunBatch(std::chrono::milliseconds poll_timeout) {
+  bool changed;
+  ARROW_RETURN_NOT_OK(SyncAssignment(&changed));
   std::vector<bus::ConsumedMessage> messages;
   ARROW_ASSIGN_OR_RAISE(messages, consumer_->Poll(options_.max_batch, poll_timeout));
   while (!messages.empty() && messages.size() < options_.max_batch) {
@@ -236,117 +247,254 @@ arrow::Result<BatchReport> StreamJob::RunBatch(std::chrono::milliseconds poll_ti
     if (more.empty()) break;
     for (auto& m : more) messages.push_back(std::move(m));
   }
+  // A rebalance during the poll: take on the new partitions first, and read again.
+  ARROW_RETURN_NOT_OK(SyncAssignment(&changed));
+  if (changed) return BatchReport{};
   if (messages.empty()) return BatchReport{};
 
-  BatchPlan plan;
-  plan.batch_id = next_batch_id_;
-  plan.from = positions_;
-  plan.to = positions_;
+  Batch batch;
+  for (const auto& [partition, task] : tasks_) {
+    Batch::Part part;
+    part.plan.batch_id = task->next_batch;
+    part.plan.from[partition] = task->position;
+    part.plan.to[partition] = task->position;
+    batch.parts.emplace(partition, std::move(part));
+  }
   for (const auto& message : messages) {
-    plan.from.try_emplace(message.partition, message.offset);
-    auto& to = plan.to[message.partition];
+    auto& to = batch.parts.at(message.partition).plan.to[message.partition];
     to = std::max(to, bus::Offset{message.offset.value + 1});
   }
-  ARROW_RETURN_NOT_OK(checkpoint_.WritePlan(plan));
-  return Execute(plan, messages, /*close_all=*/false, /*replay=*/false);
+  for (auto& [partition, part] : batch.parts) {
+    ARROW_RETURN_NOT_OK(tasks_.at(partition)->checkpoint.WritePlan(part.plan));
+  }
+  return Execute(batch, messages);
 }
 
 arrow::Result<BatchReport> StreamJob::CloseAllWindows() {
-  if (windows_.open_windows() == 0) return BatchReport{};
-  BatchPlan plan;
-  plan.batch_id = next_batch_id_;
-  plan.from = positions_;
-  plan.to = positions_;
-  plan.close_all = true;
-  ARROW_RETURN_NOT_OK(checkpoint_.WritePlan(plan));
-  std::vector<bus::ConsumedMessage> none;
-  return Execute(plan, none, /*close_all=*/true, /*replay=*/false);
+  bool changed;
+  ARROW_RETURN_NOT_OK(SyncAssignment(&changed));
+  if (open_windows() == 0) return BatchReport{};
+  Batch batch;
+  batch.close_all = true;
+  for (const auto& [partition, task] : tasks_) {
+    Batch::Part part;
+    part.plan.batch_id = task->next_batch;
+    part.plan.from[partition] = task->position;
+    part.plan.to[partition] = task->position;
+    part.plan.close_all = true;
+    ARROW_RETURN_NOT_OK(task->checkpoint.WritePlan(part.plan));
+    batch.parts.emplace(partition, std::move(part));
+  }
+  return Execute(batch, {});
 }
 
-arrow::Result<BatchReport> StreamJob::Execute(const BatchPlan& plan,
-                                              std::vector<bus::ConsumedMessage>& messages,
-                                              bool close_all, bool replay) {
+arrow::Result<std::optional<Timestamp>> StreamJob::EventTimeFrontier(const Batch& batch) {
+  // Spark's watermark is the largest event time seen. Read as is, a backlog read faster on
+  // one partition than another would make the slower partition's posts late; so a
+  // partition that still has records behind holds the frontier at its own progress, and
+  // partitions that are caught up do not hold it back.
+  ARROW_ASSIGN_OR_RAISE(auto ends, consumer_->EndOffsets());
+  std::optional<Timestamp> newest, slowest_backlog;
+  for (const auto& [partition, task] : tasks_) {
+    const auto part = batch.parts.find(partition);
+    const bus::Offset read =
+        part == batch.parts.end() ? task->position : part->second.plan.to.at(partition);
+    const auto end = ends.find(partition);
+    const bool backlog = end != ends.end() && end->second > read;
+    if (!task->windows.has_events()) {
+      if (backlog) return std::nullopt;  // its first events may be old: close nothing yet
+      continue;
+    }
+    const Timestamp seen = task->windows.max_event_time();
+    newest = std::max(newest.value_or(seen), seen);
+    if (backlog) slowest_backlog = std::min(slowest_backlog.value_or(seen), seen);
+  }
+  if (batch.close_all) return newest;
+  return slowest_backlog ? slowest_backlog : newest;
+}
+
+arrow::Result<BatchReport> StreamJob::Execute(Batch& batch,
+                                              const std::vector<bus::ConsumedMessage>& messages) {
   const auto started = std::chrono::steady_clock::now();
   BatchReport report;
-  report.batch_id = plan.batch_id;
   report.records = static_cast<int64_t>(messages.size());
   ARROW_ASSIGN_OR_RAISE(auto decoded, workers_->Run(messages));
 
-  PostsBuilder posts;
-  RejectedBuilder rejected;
-  const int64_t late_before = windows_.late_records();
+  // Rows and window state, per partition.
+  std::map<bus::PartitionId, PostsBuilder> posts;
+  std::map<bus::PartitionId, RejectedBuilder> rejected;
+  const int64_t late_before = late_records();
   for (size_t i = 0; i < decoded.size(); ++i) {
-    const BusPosition position{messages[i].partition.value, messages[i].offset.value};
+    const bus::PartitionId partition = messages[i].partition;
+    const BusPosition position{partition.value, messages[i].offset.value};
     if (auto* post = std::get_if<Post>(&decoded[i].record)) {
-      ARROW_RETURN_NOT_OK(posts.Append(*post, decoded[i].tokens, position));
-      windows_.Add({post->created_at, &post->hashtags, post->country_code, post->region,
-                    post->lang});
+      ARROW_RETURN_NOT_OK(posts[partition].Append(*post, decoded[i].tokens, position));
+      tasks_.at(partition)->windows.Add(
+          {post->created_at, &post->hashtags, post->country_code, post->region, post->lang});
       if (live_view_) live_view_->Add(post->created_at, post->hashtags);
     } else {
-      ARROW_RETURN_NOT_OK(rejected.Append(std::get<Rejected>(decoded[i].record), position));
+      ARROW_RETURN_NOT_OK(
+          rejected[partition].Append(std::get<Rejected>(decoded[i].record), position));
     }
+    ++(std::holds_alternative<Post>(decoded[i].record) ? report.posts : report.rejected);
   }
-  report.posts = posts.length();
-  report.rejected = rejected.length();
-  report.late = windows_.late_records() - late_before;
+  report.late = late_records() - late_before;
 
-  const Timestamp watermark =
-      close_all ? windows_.max_event_time() + options_.window : windows_.Watermark();
-  const auto closed = windows_.CloseUpTo(watermark);
-  report.closed_windows = static_cast<int64_t>(closed.size());
-  report.watermark = windows_.Watermark();
+  // Windows close at the instance's watermark (or, replaying, where the first run closed).
+  ARROW_ASSIGN_OR_RAISE(auto frontier, EventTimeFrontier(batch));
+  std::optional<Timestamp> close_point;
+  if (frontier) {
+    close_point = batch.close_all ? *frontier + options_.window : *frontier - options_.watermark;
+    watermark_ = std::max(watermark_, *frontier - options_.watermark);
+  }
+  for (auto& [partition, part] : batch.parts) {
+    auto& task = *tasks_.at(partition);
+    if (!batch.replay) {
+      for (TableSink* sink : Sinks()) part.pending.insert(sink);
+    }
+    if (const auto point = part.close_point ? part.close_point : close_point) {
+      part.closed = task.windows.CloseUpTo(*point);
+    }
+    ARROW_ASSIGN_OR_RAISE(part.posts, posts[partition].Finish());
+    ARROW_ASSIGN_OR_RAISE(part.rejected, rejected[partition].Finish());
+    ARROW_RETURN_NOT_OK(task.checkpoint.WriteState(part.plan.batch_id, task.windows.Serialize()));
+  }
 
-  std::vector<std::pair<TableSink*, std::shared_ptr<arrow::Table>>> outputs;
-  auto add_output = [&](const std::unique_ptr<TableSink>& sink,
-                        arrow::Result<std::shared_ptr<arrow::Table>> table) -> arrow::Status {
+  // Per table: the partitions that lack this batch, their rows, one commit with their txns.
+  std::string info;
+  {
+    JsonWriter w(&info);
+    w.BeginObject();
+    for (const char* key : {"batch", "from", "to"}) {
+      w.Key(key);
+      w.BeginObject();
+      for (const auto& [partition, part] : batch.parts) {
+        w.Key(std::to_string(partition.value));
+        w.Int(key[0] == 'b'   ? part.plan.batch_id
+              : key[0] == 'f' ? part.plan.from.at(partition).value
+                              : part.plan.to.at(partition).value);
+      }
+      w.EndObject();
+    }
+    w.Key("close_all");
+    w.Bool(batch.close_all);
+    w.EndObject();
+  }
+  struct Output {
+    TableSink* sink;
+    PartitionBatches batches;
+    std::shared_ptr<arrow::Table> rows;
+  };
+  std::vector<Output> outputs;
+  std::set<int64_t> closed_starts;
+  auto add_output = [&](TableSink* sink, auto make_rows) -> arrow::Status {
     if (sink == nullptr) return arrow::Status::OK();
-    ARROW_RETURN_NOT_OK(table.status());
-    if ((*table)->num_rows() > 0) outputs.emplace_back(sink.get(), *table);
+    Output out{sink, {}, nullptr};
+    std::vector<const Batch::Part*> parts;
+    for (const auto& [partition, part] : batch.parts) {
+      if (!part.pending.count(sink)) continue;
+      out.batches[partition] = part.plan.batch_id;
+      parts.push_back(&part);
+    }
+    if (parts.empty()) return arrow::Status::OK();
+    ARROW_ASSIGN_OR_RAISE(out.rows, make_rows(parts));
+    if (out.rows->num_rows() > 0) outputs.push_back(std::move(out));
     return arrow::Status::OK();
   };
-  ARROW_RETURN_NOT_OK(add_output(sinks_.posts, posts.Finish()));
-  ARROW_RETURN_NOT_OK(add_output(sinks_.rejected, rejected.Finish()));
-  ARROW_RETURN_NOT_OK(add_output(sinks_.hashtag_counts, HashtagCountsTable(closed, options_.top_k)));
+  auto concatenated = [](auto member) {
+    return [member](const std::vector<const Batch::Part*>& parts)
+               -> arrow::Result<std::shared_ptr<arrow::Table>> {
+      std::vector<std::shared_ptr<arrow::Table>> tables;
+      for (const auto* part : parts) tables.push_back(part->*member);
+      return arrow::ConcatenateTables(tables);
+    };
+  };
+  auto windows_of = [&](auto make_table) {
+    return [&, make_table](const std::vector<const Batch::Part*>& parts) {
+      std::vector<const std::vector<ClosedWindow>*> closed;
+      for (const auto* part : parts) closed.push_back(&part->closed);
+      const auto merged = MergeClosedWindows(closed);
+      for (const auto& window : merged) closed_starts.insert(ToMicros(window.start));
+      return make_table(merged);
+    };
+  };
+  const int top_k = options_.top_k;
+  ARROW_RETURN_NOT_OK(add_output(sinks_.posts.get(), concatenated(&Batch::Part::posts)));
+  ARROW_RETURN_NOT_OK(add_output(sinks_.rejected.get(), concatenated(&Batch::Part::rejected)));
+  ARROW_RETURN_NOT_OK(add_output(sinks_.hashtag_counts.get(), windows_of([top_k](const auto& w) {
+                                   return HashtagCountsTable(w, top_k);
+                                 })));
   ARROW_RETURN_NOT_OK(
-      add_output(sinks_.area_hashtag_counts, AreaHashtagCountsTable(closed, options_.top_k)));
-  ARROW_RETURN_NOT_OK(add_output(sinks_.language_counts, LanguageCountsTable(closed)));
-  ARROW_RETURN_NOT_OK(add_output(sinks_.window_stats, WindowStatsTable(closed)));
+      add_output(sinks_.area_hashtag_counts.get(),
+                 windows_of([top_k](const auto& w) { return AreaHashtagCountsTable(w, top_k); })));
+  ARROW_RETURN_NOT_OK(add_output(sinks_.language_counts.get(),
+                                 windows_of([](const auto& w) { return LanguageCountsTable(w); })));
+  ARROW_RETURN_NOT_OK(add_output(sinks_.window_stats.get(),
+                                 windows_of([](const auto& w) { return WindowStatsTable(w); })));
+  report.closed_windows = static_cast<int64_t>(closed_starts.size());
 
-  ARROW_RETURN_NOT_OK(checkpoint_.WriteState(plan.batch_id, windows_.Serialize()));
-  const std::string info = BatchPlanJson(plan);
-  // The tables are independent (each has its own txn version), so their commits run at
+  // The tables are independent (each has its own txn versions), so their commits run at
   // once: a batch costs one commit latency, not one per table.
   std::vector<std::future<arrow::Status>> commits;
-  for (const auto& [sink, table] : outputs) {
-    commits.push_back(std::async(std::launch::async, [&, sink, table]() -> arrow::Status {
-      if (replay) {
-        ARROW_ASSIGN_OR_RAISE(auto last, sink->LastCommittedBatch());
-        if (last && *last >= plan.batch_id) return arrow::Status::OK();  // before the crash
-      }
-      return sink->Commit(plan.batch_id, table, info);
+  for (const auto& out : outputs) {
+    commits.push_back(std::async(std::launch::async, [&out, &info] {
+      return out.sink->Commit(out.batches, out.rows, info);
     }));
   }
   arrow::Status committed;
   for (auto& commit : commits) committed &= commit.get();
   ARROW_RETURN_NOT_OK(committed);
-  ARROW_RETURN_NOT_OK(consumer_->Commit(plan.to));
-  ARROW_RETURN_NOT_OK(checkpoint_.WriteCommit(plan.batch_id));
-  // Recovery needs the state of the batch before the newest plan; keep a few more.
-  ARROW_RETURN_NOT_OK(checkpoint_.Prune(plan.batch_id - 10));
-  positions_ = plan.to;
-  next_batch_id_ = plan.batch_id + 1;
+
+  bus::OffsetMap done;
+  for (const auto& [partition, part] : batch.parts) done[partition] = part.plan.to.at(partition);
+  ARROW_RETURN_NOT_OK(consumer_->Commit(done));
+  for (const auto& [partition, part] : batch.parts) {
+    auto& task = *tasks_.at(partition);
+    ARROW_RETURN_NOT_OK(task.checkpoint.WriteCommit(part.plan.batch_id));
+    ARROW_RETURN_NOT_OK(task.checkpoint.Prune(part.plan.batch_id - kKeptBatches));
+    task.position = part.plan.to.at(partition);
+    task.next_batch = part.plan.batch_id + 1;
+  }
+  report.batch_id = batches_++;
+  report.watermark = watermark();
   report.duration = std::chrono::duration_cast<std::chrono::microseconds>(
       std::chrono::steady_clock::now() - started);
   return report;
 }
 
+bus::OffsetMap StreamJob::positions() const {
+  bus::OffsetMap out;
+  for (const auto& [partition, task] : tasks_) out[partition] = task->position;
+  return out;
+}
+
+Timestamp StreamJob::watermark() const { return watermark_; }
+
+int64_t StreamJob::late_records() const {
+  int64_t late = 0;
+  for (const auto& [partition, task] : tasks_) late += task->windows.late_records();
+  return late;
+}
+
+std::size_t StreamJob::state_keys() const {
+  std::size_t keys = 0;
+  for (const auto& [partition, task] : tasks_) keys += task->windows.state_keys();
+  return keys;
+}
+
+std::size_t StreamJob::open_windows() const {
+  std::size_t open = 0;
+  for (const auto& [partition, task] : tasks_) open += task->windows.open_windows();
+  return open;
+}
+
 arrow::Result<bus::OffsetMap> StreamJob::LagByPartition() {
   ARROW_ASSIGN_OR_RAISE(auto ends, consumer_->EndOffsets());
   bus::OffsetMap lag;
-  for (const auto& [partition, end] : ends) {
-    const auto it = positions_.find(partition);
-    const int64_t position = it == positions_.end() ? 0 : it->second.value;
-    lag[partition] = bus::Offset{std::max<int64_t>(0, end.value - position)};
+  for (const auto& [partition, task] : tasks_) {
+    const auto end = ends.find(partition);
+    const int64_t behind = end == ends.end() ? 0 : end->second.value - task->position.value;
+    lag[partition] = bus::Offset{std::max<int64_t>(0, behind)};
   }
   return lag;
 }

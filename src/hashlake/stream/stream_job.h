@@ -15,6 +15,7 @@
 #include "hashlake/stream/live_view.h"
 #include "hashlake/stream/post_enricher.h"
 #include "hashlake/stream/table_sink.h"
+#include "hashlake/stream/window.h"
 #include "hashlake/stream/window_state.h"
 
 namespace hashlake::stream {
@@ -42,7 +43,7 @@ struct StreamJobSinks {
 
 /// What one micro-batch did.
 struct BatchReport {
-  int64_t batch_id = -1;  ///< -1 when the bus had nothing new.
+  int64_t batch_id = -1;  ///< This run's count of batches; -1 when nothing happened.
   int64_t records = 0;
   int64_t posts = 0;
   int64_t rejected = 0;
@@ -52,15 +53,29 @@ struct BatchReport {
   std::chrono::microseconds duration{0};
 };
 
+class PostWorkers;
+
 /// The stream job: reads the bus in micro-batches; decodes, cleans and enriches posts on
 /// `threads` workers; writes `posts` and `rejected`; aggregates posts in event-time
 /// windows (hashtags, area x hashtag, languages, volume) and appends each window's rows
-/// once the watermark passes it. Exactly once across crashes:
-/// plan (bus range) -> process -> state -> one commit per table carrying the batch id
-/// as its txn version -> bus commit -> done marker. On start, an unfinished batch is
-/// re-read from the same bus range and written only to tables that lack it.
-/// Not thread-safe: one thread drives RunBatch. The LiveView it feeds may be read
-/// from any thread.
+/// once the watermark passes it.
+///
+/// Each bus partition is its own exactly-once stream (as a Kafka Streams task): its own
+/// window state, batch ids and checkpoint folder, and its own Delta `txn` appId
+/// (`<app_id>/<partition>`). So when a consumer group moves a partition to another
+/// instance, that instance picks the partition up from the shared checkpoint where the
+/// lake says it stopped. A batch covers every partition the instance holds:
+/// plan (bus ranges) -> process -> state -> one commit per table carrying one txn per
+/// partition -> bus commit -> done markers. An interrupted batch is re-read from the same
+/// ranges and written only to the tables that lack it, with the windows it had closed.
+///
+/// The watermark is the instance's: the largest event time seen on its partitions minus
+/// the allowed lateness, except that a partition with records still behind holds it at
+/// its own progress (so reading a backlog faster on one partition makes nothing late). An instance writes one row per window and key; several instances each
+/// write their partitions' share, so readers sum `count` over rows of the same key.
+///
+/// Not thread-safe: one thread drives RunBatch. The LiveView it feeds may be read from
+/// any thread.
 class StreamJob {
  public:
   static arrow::Result<std::unique_ptr<StreamJob>> Make(StreamJobOptions options,
@@ -70,50 +85,55 @@ class StreamJob {
   ~StreamJob();
 
   /// Reads what the bus has (waiting at most `poll_timeout` for the first record) and
-  /// commits it as one batch.
+  /// commits it as one batch. Also takes on partitions the group assigned since the last
+  /// call (finishing their interrupted batch, if any) and lets go of revoked ones.
   arrow::Result<BatchReport> RunBatch(std::chrono::milliseconds poll_timeout);
 
   /// For bounded input that has ended: moves the watermark past every open window and
   /// commits their rows as a batch. Later records for those windows count as late.
   arrow::Result<BatchReport> CloseAllWindows();
 
-  /// Records behind the end of the bus, per partition.
+  /// Records behind the end of the bus, per assigned partition.
   arrow::Result<bus::OffsetMap> LagByPartition();
   /// The same, summed.
   arrow::Result<int64_t> Lag();
 
-  int64_t next_batch_id() const { return next_batch_id_; }
-  /// The next offset to read, per partition.
-  const bus::OffsetMap& positions() const { return positions_; }
-  Timestamp watermark() const { return windows_.Watermark(); }
-  int64_t late_records() const { return windows_.late_records(); }
-  std::size_t state_keys() const { return windows_.state_keys(); }
-  std::size_t open_windows() const { return windows_.open_windows(); }
+  /// The next offset to read, per assigned partition.
+  bus::OffsetMap positions() const;
+  /// Where windows last closed: event time minus allowed lateness (the epoch before any).
+  Timestamp watermark() const;
+  int64_t late_records() const;
+  std::size_t state_keys() const;
+  std::size_t open_windows() const;
 
  private:
-  class Workers;
+  struct PartitionTask;
+  struct Batch;
   StreamJob(StreamJobOptions options, std::unique_ptr<bus::Consumer> consumer,
-            StreamJobSinks sinks, std::shared_ptr<LiveView> live_view, CheckpointDir checkpoint,
-            WindowedAggregates windows, std::unique_ptr<Workers> workers);
+            StreamJobSinks sinks, std::shared_ptr<LiveView> live_view,
+            std::unique_ptr<PostWorkers> workers);
 
-  arrow::Status Recover();
-  /// Reads exactly the messages of [plan.from, plan.to).
-  arrow::Result<std::vector<bus::ConsumedMessage>> ReadRange(const BatchPlan& plan);
-  /// Runs a planned batch over `messages`; `replay` skips tables that already have it.
-  arrow::Result<BatchReport> Execute(const BatchPlan& plan,
-                                     std::vector<bus::ConsumedMessage>& messages,
-                                     bool close_all, bool replay);
+  /// Opens tasks for newly assigned partitions (finishing their interrupted batches) and
+  /// drops revoked ones. Sets `*changed` when the assignment changed.
+  arrow::Status SyncAssignment(bool* changed);
+  /// Reads exactly the messages of the batch's ranges, then seeks every task back to its
+  /// position.
+  arrow::Result<std::vector<bus::ConsumedMessage>> ReadRanges(const Batch& batch);
+  arrow::Result<BatchReport> Execute(Batch& batch, const std::vector<bus::ConsumedMessage>& messages);
+  /// The event time windows may close up to (before the allowed lateness); nullopt when
+  /// nothing may close yet.
+  arrow::Result<std::optional<Timestamp>> EventTimeFrontier(const Batch& batch);
   std::vector<TableSink*> Sinks() const;
 
   StreamJobOptions options_;
   std::unique_ptr<bus::Consumer> consumer_;
   StreamJobSinks sinks_;
   std::shared_ptr<LiveView> live_view_;
-  CheckpointDir checkpoint_;
-  WindowedAggregates windows_;
-  std::unique_ptr<Workers> workers_;
-  bus::OffsetMap positions_;  // next offset to read, per partition
-  int64_t next_batch_id_ = 0;
+  std::unique_ptr<PostWorkers> workers_;
+  SlidingWindows windows_;
+  std::map<bus::PartitionId, std::unique_ptr<PartitionTask>> tasks_;
+  int64_t batches_ = 0;
+  Timestamp watermark_{};  // the latest close point (before close-all), for reporting
 };
 
 }  // namespace hashlake::stream

@@ -73,11 +73,34 @@ AreaHashtag SplitAreaHashtagKey(std::string_view key) {
           key.substr(second + 1)};
 }
 
+std::vector<ClosedWindow> MergeClosedWindows(
+    const std::vector<const std::vector<ClosedWindow>*>& parts) {
+  std::map<int64_t, ClosedWindow> merged;
+  for (const auto* part : parts) {
+    for (const auto& window : *part) {
+      auto [it, fresh] = merged.try_emplace(ToMicros(window.start), window);
+      if (fresh) continue;
+      WindowAggregates& into = it->second.aggregates;
+      into.posts += window.aggregates.posts;
+      into.posts_with_area += window.aggregates.posts_with_area;
+      for (const auto& [key, n] : window.aggregates.hashtags) into.hashtags[key] += n;
+      for (const auto& [key, n] : window.aggregates.area_hashtags) into.area_hashtags[key] += n;
+      for (const auto& [key, n] : window.aggregates.languages) into.languages[key] += n;
+    }
+  }
+  std::vector<ClosedWindow> out;
+  out.reserve(merged.size());
+  for (auto& [start, window] : merged) out.push_back(std::move(window));
+  return out;
+}
+
 WindowedAggregates::WindowedAggregates(SlidingWindows windows, Micros allowed_lateness)
     : windows_(windows),
       allowed_lateness_(allowed_lateness),
       max_event_time_(kBeginningOfTime),
       closed_before_(kBeginningOfTime) {}
+
+bool WindowedAggregates::has_events() const { return max_event_time_ != kBeginningOfTime; }
 
 Timestamp WindowedAggregates::Watermark() const {
   if (max_event_time_ == kBeginningOfTime) return Timestamp{};

@@ -49,6 +49,10 @@ struct ClosedWindow {
   WindowAggregates aggregates;
 };
 
+/// The windows of several partitions as one list by start: the same window's aggregates
+/// (from different partitions) added together.
+std::vector<ClosedWindow> MergeClosedWindows(const std::vector<const std::vector<ClosedWindow>*>& parts);
+
 /// The open windows of the stream with a watermark, in append mode: a window is emitted
 /// once, when the watermark (max event time seen - allowed lateness) passes its end, and
 /// never again. A post is late when one of its windows had already closed: it is not
@@ -67,7 +71,11 @@ class WindowedAggregates {
   /// max event time seen - allowed lateness (the epoch before any record).
   Timestamp Watermark() const;
   Timestamp max_event_time() const { return max_event_time_; }
+  /// False until the first post is added.
+  bool has_events() const;
   const SlidingWindows& windows() const { return windows_; }
+  /// Windows ending at or before this are closed.
+  Timestamp closed_before() const { return closed_before_; }
   int64_t late_records() const { return late_records_; }
   std::size_t open_windows() const { return open_.size(); }
   /// Keys held over all open windows: the state size.
