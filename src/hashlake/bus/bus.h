@@ -65,7 +65,9 @@ class Consumer {
   virtual arrow::Result<OffsetMap> Committed() = 0;
   /// Durably records the group's progress.
   virtual arrow::Status Commit(const OffsetMap& next_offsets) = 0;
-  /// The offset the next produced message will get, per assigned partition (for lag).
+  /// The offset the next produced message will get, per assigned partition (for lag). May
+  /// trail the true end by what the last fetch has not seen yet (Kafka: the cached high
+  /// watermark of the latest fetch response).
   virtual arrow::Result<OffsetMap> EndOffsets() = 0;
   /// The earliest offset still available, per assigned partition: older messages were
   /// deleted by retention, and a Seek before it lands on it.
