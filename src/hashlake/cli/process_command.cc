@@ -1,10 +1,10 @@
 // `hashlake process`: the long-running stream job, bus -> lake, as Spark Structured
 // Streaming runs it: micro-batches on a trigger, a graceful stop on SIGTERM/SIGINT, and
 // `--available-now` for everything present at start (Trigger.AvailableNow).
+#include <fmt/core.h>
+
 #include <atomic>
 #include <thread>
-
-#include <fmt/core.h>
 
 #include "hashlake/cli/command.h"
 #include "hashlake/cli/stream_runner.h"
@@ -64,8 +64,8 @@ arrow::Status RunProcess(const Config& config, const ProcessFlags& flags) {
   while (!StopRequested()) {
     const auto batch_start = std::chrono::steady_clock::now();
     if (flags.available_now && ReachedEnds(runner->job().positions(), ends_at_start)) break;
-    ARROW_ASSIGN_OR_RAISE(auto report, runner->RunBatch(flags.available_now ? milliseconds(500)
-                                                                            : milliseconds(100)));
+    ARROW_ASSIGN_OR_RAISE(
+        auto report, runner->RunBatch(flags.available_now ? milliseconds(500) : milliseconds(100)));
     runner->LogProgress(std::chrono::seconds(2));
     // Available-now runs batches back to back; a live job waits for its trigger.
     if (flags.available_now && report.batch_id >= 0) continue;
@@ -78,8 +78,8 @@ arrow::Status RunProcess(const Config& config, const ProcessFlags& flags) {
   if (server) server->Stop();
   log->info("{}: {}", StopRequested() ? "stopped" : "done", runner->ProgressLine());
   fmt::print("{{\"posts\":{},\"watermark\":\"{}\",\"late\":{}}}\n",
-             runner->HealthInfo().posts_ingested,
-             FormatRfc3339(runner->job().watermark()), runner->job().late_records());
+             runner->HealthInfo().posts_ingested, FormatRfc3339(runner->job().watermark()),
+             runner->job().late_records());
   return arrow::Status::OK();
 }
 

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <arrow/result.h>
+
 #include <atomic>
 #include <chrono>
 #include <filesystem>
@@ -7,8 +9,6 @@
 #include <memory>
 #include <mutex>
 #include <string>
-
-#include <arrow/result.h>
 
 #include "hashlake/core/config.h"
 #include "hashlake/core/progress.h"

@@ -36,9 +36,15 @@ bool EtagMatches(const Request& request, std::string_view etag) {
 }  // namespace
 
 StringResponse Router::Json(const Request& request, http::status status, std::string body) {
+  return Uncached(request, status, "application/json", std::move(body));
+}
+
+StringResponse Router::Uncached(const Request& request, http::status status,
+                                std::string_view content_type, std::string body) {
   StringResponse response{status, request.version()};
   CommonHeaders(response.base());
-  response.set(http::field::content_type, "application/json");
+  response.set(http::field::content_type,
+               boost::beast::string_view(content_type.data(), content_type.size()));
   response.set(http::field::cache_control, "no-store");
   response.keep_alive(request.keep_alive());
   response.body() = std::move(body);
@@ -89,14 +95,8 @@ Routed Router::Handle(const Request& request) const {
       return Json(request, http::status::not_found,
                   ErrorJson("this server has no stream job, so no metrics"));
     }
-    StringResponse response{http::status::ok, request.version()};
-    CommonHeaders(response.base());
-    response.set(http::field::content_type, "text/plain; version=0.0.4; charset=utf-8");
-    response.set(http::field::cache_control, "no-store");
-    response.keep_alive(request.keep_alive());
-    response.body() = std::move(metrics);
-    response.prepare_payload();
-    return response;
+    return Uncached(request, http::status::ok, "text/plain; version=0.0.4; charset=utf-8",
+                    std::move(metrics));
   }
   if (path.substr(0, 5) == "/api/" || path == "/api") {
     return Json(request, http::status::not_found,

@@ -41,6 +41,9 @@ class Router {
 
   /// A JSON response with `body`; error responses carry ErrorJson().
   static StringResponse Json(const Request& request, http::status status, std::string body);
+  /// A response that must not be cached, of any content type.
+  static StringResponse Uncached(const Request& request, http::status status,
+                                 std::string_view content_type, std::string body);
 
  private:
   const DashboardData& data_;

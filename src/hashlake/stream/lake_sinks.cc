@@ -16,8 +16,8 @@ arrow::Result<LakeSinks> OpenLakeSinks(const std::string& lake, const std::strin
   LakeSinks out;
   auto open = [&](const char* name, const std::shared_ptr<arrow::Schema>& schema,
                   std::unique_ptr<TableSink>* slot) -> arrow::Status {
-    ARROW_ASSIGN_OR_RAISE(auto sink, DeltaSink::Make(lake::JoinTableUri(lake, name), *schema,
-                                                     {"date"}, app_id));
+    ARROW_ASSIGN_OR_RAISE(
+        auto sink, DeltaSink::Make(lake::JoinTableUri(lake, name), *schema, {"date"}, app_id));
     out.tables.push_back(sink.get());
     *slot = std::move(sink);
     return arrow::Status::OK();

@@ -1,9 +1,9 @@
 #include "hashlake/stream/post_workers.h"
 
-#include <mutex>
-
 #include <tbb/blocked_range.h>
 #include <tbb/parallel_for.h>
+
+#include <mutex>
 
 namespace hashlake::stream {
 namespace {
@@ -15,9 +15,9 @@ void Decode(const bus::ConsumedMessage& message, PostEnricher* enricher, Decoded
   auto decoded = DecodeRecord(message.value);
   if (!decoded.ok()) {
     // Not a hashlake record at all (another producer on the topic): dead-letter it.
-    out->record = Rejected{SourceKind::kReplay,
-                           "undecodable bus message: " + decoded.status().message(),
-                           message.value, message.timestamp};
+    out->record =
+        Rejected{SourceKind::kReplay, "undecodable bus message: " + decoded.status().message(),
+                 message.value, message.timestamp};
     return;
   }
   out->record = std::move(decoded).ValueUnsafe();

@@ -1,12 +1,12 @@
 #pragma once
 
-#include <memory>
-#include <string>
-#include <vector>
-
 #include <arrow/result.h>
 #include <tbb/enumerable_thread_specific.h>
 #include <tbb/task_arena.h>
+
+#include <memory>
+#include <string>
+#include <vector>
 
 #include "hashlake/bus/bus.h"
 #include "hashlake/core/bus_message.h"
@@ -28,8 +28,7 @@ class PostWorkers {
  public:
   /// `factory` may be empty (no enrichment); it is called once here, so that a bad
   /// setting fails at start rather than mid-batch.
-  static arrow::Result<std::unique_ptr<PostWorkers>> Make(int threads,
-                                                          PostEnricherFactory factory);
+  static arrow::Result<std::unique_ptr<PostWorkers>> Make(int threads, PostEnricherFactory factory);
 
   arrow::Result<std::vector<DecodedRecord>> Run(const std::vector<bus::ConsumedMessage>& messages);
 

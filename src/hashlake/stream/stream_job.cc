@@ -1,10 +1,10 @@
 #include "hashlake/stream/stream_job.h"
 
-#include <future>
-#include <set>
-
 #include <arrow/table.h>
 #include <fmt/core.h>
+
+#include <future>
+#include <set>
 
 #include "hashlake/core/json_writer.h"
 #include "hashlake/core/logging.h"
@@ -119,8 +119,8 @@ arrow::Status StreamJob::SyncAssignment(bool* changed) {
     auto load_state = [&](int64_t batch_id) -> arrow::Result<std::optional<WindowedAggregates>> {
       ARROW_ASSIGN_OR_RAISE(auto text, task->checkpoint.ReadState(batch_id));
       if (!text) return std::nullopt;
-      ARROW_ASSIGN_OR_RAISE(auto state, WindowedAggregates::Deserialize(*text, windows_,
-                                                                        options_.watermark));
+      ARROW_ASSIGN_OR_RAISE(auto state,
+                            WindowedAggregates::Deserialize(*text, windows_, options_.watermark));
       return state;
     };
     if (!latest) {
@@ -152,8 +152,8 @@ arrow::Status StreamJob::SyncAssignment(bool* changed) {
       if (latest->batch_id > 0) {
         ARROW_ASSIGN_OR_RAISE(auto state, load_state(latest->batch_id - 1));
         if (!state) {
-          return arrow::Status::IOError("checkpoint ", dir.string(),
-                                        " lacks the state of batch ", latest->batch_id - 1);
+          return arrow::Status::IOError("checkpoint ", dir.string(), " lacks the state of batch ",
+                                        latest->batch_id - 1);
         }
         task->windows = std::move(*state);
       }
@@ -205,8 +205,8 @@ arrow::Result<std::vector<bus::ConsumedMessage>> StreamJob::ReadRanges(const Bat
   std::vector<bus::ConsumedMessage> messages;
   auto last_progress = std::chrono::steady_clock::now();
   while (pending()) {
-    ARROW_ASSIGN_OR_RAISE(auto polled, consumer_->Poll(options_.max_batch,
-                                                       std::chrono::milliseconds(200)));
+    ARROW_ASSIGN_OR_RAISE(auto polled,
+                          consumer_->Poll(options_.max_batch, std::chrono::milliseconds(200)));
     for (auto& message : polled) {
       const auto part = batch.parts.find(message.partition);
       if (part == batch.parts.end() || message.offset < next[message.partition] ||
@@ -220,18 +220,20 @@ arrow::Result<std::vector<bus::ConsumedMessage>> StreamJob::ReadRanges(const Bat
     if (std::chrono::steady_clock::now() - last_progress > kRangeReadPatience) {
       std::string ranges;
       for (const auto& [partition, part] : batch.parts) {
-        ranges += fmt::format(" {}:[{},{})", partition.value,
-                              part.plan.from.at(partition).value, part.plan.to.at(partition).value);
+        ranges += fmt::format(" {}:[{},{})", partition.value, part.plan.from.at(partition).value,
+                              part.plan.to.at(partition).value);
       }
-      return arrow::Status::IOError("the bus no longer has every record of the interrupted "
-                                    "batch (partition:[from,to)", ranges,
-                                    "): were they removed by retention?");
+      return arrow::Status::IOError(
+          "the bus no longer has every record of the interrupted "
+          "batch (partition:[from,to)",
+          ranges, "): were they removed by retention?");
     }
   }
   for (const auto& [partition, task] : tasks_) {
     const auto part = batch.parts.find(partition);
-    ARROW_RETURN_NOT_OK(consumer_->Seek(
-        partition, part == batch.parts.end() ? task->position : part->second.plan.to.at(partition)));
+    ARROW_RETURN_NOT_OK(consumer_->Seek(partition, part == batch.parts.end()
+                                                       ? task->position
+                                                       : part->second.plan.to.at(partition)));
   }
   return messages;
 }

@@ -1,14 +1,14 @@
 #pragma once
 
+#include <arrow/result.h>
+#include <arrow/status.h>
+
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <memory>
 #include <string>
 #include <vector>
-
-#include <arrow/result.h>
-#include <arrow/status.h>
 
 #include "hashlake/bus/bus.h"
 #include "hashlake/stream/checkpoint.h"
@@ -25,10 +25,10 @@ struct StreamJobOptions {
   Micros slide{0};                              ///< 0: tumbling (slide = window).
   Micros watermark = std::chrono::seconds(10);  ///< Allowed lateness.
   int top_k = 0;                                ///< Rows kept per window (per area); 0: all.
-  std::size_t max_batch = 50'000;  ///< Most records per micro-batch: bounds memory.
-  int threads = 1;                 ///< Worker threads decoding and enriching posts.
-  std::filesystem::path checkpoint_dir;  ///< Required.
-  PostEnricherFactory enricher;          ///< Optional: no tokens, language or area without.
+  std::size_t max_batch = 50'000;               ///< Most records per micro-batch: bounds memory.
+  int threads = 1;                              ///< Worker threads decoding and enriching posts.
+  std::filesystem::path checkpoint_dir;         ///< Required.
+  PostEnricherFactory enricher;                 ///< Optional: no tokens, language or area without.
 };
 
 /// The tables the job writes. A null sink skips that table.
@@ -71,8 +71,9 @@ class PostWorkers;
 ///
 /// The watermark is the instance's: the largest event time seen on its partitions minus
 /// the allowed lateness, except that a partition with records still behind holds it at
-/// its own progress (so reading a backlog faster on one partition makes nothing late). An instance writes one row per window and key; several instances each
-/// write their partitions' share, so readers sum `count` over rows of the same key.
+/// its own progress (so reading a backlog faster on one partition makes nothing late). An instance
+/// writes one row per window and key; several instances each write their partitions' share, so
+/// readers sum `count` over rows of the same key.
 ///
 /// Not thread-safe: one thread drives RunBatch. The LiveView it feeds may be read from
 /// any thread.
@@ -109,9 +110,8 @@ class StreamJob {
  private:
   struct PartitionTask;
   struct Batch;
-  StreamJob(StreamJobOptions options, std::unique_ptr<bus::Consumer> consumer,
-            StreamJobSinks sinks, std::shared_ptr<LiveView> live_view,
-            std::unique_ptr<PostWorkers> workers);
+  StreamJob(StreamJobOptions options, std::unique_ptr<bus::Consumer> consumer, StreamJobSinks sinks,
+            std::shared_ptr<LiveView> live_view, std::unique_ptr<PostWorkers> workers);
 
   /// Opens tasks for newly assigned partitions (finishing their interrupted batches) and
   /// drops revoked ones. Sets `*changed` when the assignment changed.
@@ -119,7 +119,8 @@ class StreamJob {
   /// Reads exactly the messages of the batch's ranges, then seeks every task back to its
   /// position.
   arrow::Result<std::vector<bus::ConsumedMessage>> ReadRanges(const Batch& batch);
-  arrow::Result<BatchReport> Execute(Batch& batch, const std::vector<bus::ConsumedMessage>& messages);
+  arrow::Result<BatchReport> Execute(Batch& batch,
+                                     const std::vector<bus::ConsumedMessage>& messages);
   /// The event time windows may close up to (before the allowed lateness); nullopt when
   /// nothing may close yet.
   arrow::Result<std::optional<Timestamp>> EventTimeFrontier(const Batch& batch);

@@ -1,13 +1,12 @@
 #include "hashlake/stream/stream_job.h"
 
+#include <arrow/api.h>
+#include <gtest/gtest.h>
 #include <unistd.h>
 
 #include <filesystem>
 #include <map>
 #include <set>
-
-#include <arrow/api.h>
-#include <gtest/gtest.h>
 
 #include "hashlake/core/bus_message.h"
 #include "hashlake/core/test_util.h"
@@ -145,8 +144,9 @@ std::string PostJson(const std::string& id, int64_t second, std::vector<std::str
 class StreamJobTest : public ::testing::Test {
  public:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("hashlake-job-" + std::to_string(::getpid()) + "-" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    dir_ = fs::temp_directory_path() /
+           ("hashlake-job-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::remove_all(dir_);
   }
   void TearDown() override { fs::remove_all(dir_); }
@@ -374,8 +374,8 @@ TEST_F(StreamJobTest, WorkerThreadsDoNotChangeTheTables) {
   // Volume: window_stats' posts add up to every post, once.
   int64_t volume = 0;
   for (const auto& table : one.stats_.commits) {
-    auto posts = std::static_pointer_cast<arrow::Int64Array>(
-        table->GetColumnByName("posts")->chunk(0));
+    auto posts =
+        std::static_pointer_cast<arrow::Int64Array>(table->GetColumnByName("posts")->chunk(0));
     for (int64_t i = 0; i < posts->length(); ++i) volume += posts->Value(i);
   }
   EXPECT_EQ(volume, 3000);
@@ -393,7 +393,7 @@ TEST_F(StreamJobTest, SlidingWindowsCountEachPostInEveryWindowHoldingIt) {
   ASSERT_OK(job->CloseAllWindows().status());
   int64_t total = 0;
   for (const auto& [key, n] : Counts()) total += n;
-  EXPECT_EQ(total, 20);  // 10 hashtags, each in two windows
+  EXPECT_EQ(total, 20);                                // 10 hashtags, each in two windows
   EXPECT_EQ(Counts().at({ToMicros(At(-5)), "a"}), 2);  // posts 1 and 2 (at 1 s, 2 s)
   EXPECT_EQ(Counts().at({ToMicros(At(0)), "a"}), 2);
   EXPECT_EQ(Counts().at({ToMicros(At(5)), "a"}), 1);  // post 4 at 11 s
@@ -427,7 +427,7 @@ TEST_F(StreamJobTest, PartitionsMoveBetweenInstancesExactlyOnce) {
   assigned_ = &second;
   ASSERT_OK_AND_ASSIGN(auto b, NewJob());
   ASSERT_OK(a->RunBatch(milliseconds(0)).status());  // batch 0: 4 posts of partition 0
-  first.erase(1);                                     // the group moves partition 1 to b
+  first.erase(1);                                    // the group moves partition 1 to b
   second.insert(1);
   ASSERT_OK(b->RunBatch(milliseconds(0)).status());  // b resumes partition 1: its batch 1
   posts_.fail_at_batch = 1;  // a dies while committing its batch 1 of partition 0

@@ -25,8 +25,8 @@ StreamMetrics::StreamMetrics() : registry_(std::make_shared<prometheus::Registry
   auto& r = *registry_;
   records_in_ = NewCounter(r, "hashlake_stream_records_in_total", "Bus records read.");
   posts_out_ = NewCounter(r, "hashlake_stream_posts_total", "Posts written to the posts table.");
-  rejected_ = NewCounter(r, "hashlake_stream_rejected_total",
-                         "Records written to the rejected table.");
+  rejected_ =
+      NewCounter(r, "hashlake_stream_rejected_total", "Records written to the rejected table.");
   late_ = NewCounter(r, "hashlake_stream_late_posts_total",
                      "Posts that missed a window that had already closed.");
   batches_ = NewCounter(r, "hashlake_stream_batches_total", "Micro-batches committed.");

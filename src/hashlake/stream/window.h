@@ -1,8 +1,8 @@
 #pragma once
 
-#include <cstdint>
-
 #include <arrow/result.h>
+
+#include <cstdint>
 
 #include "hashlake/core/time.h"
 

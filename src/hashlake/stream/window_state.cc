@@ -1,9 +1,9 @@
 #include "hashlake/stream/window_state.h"
 
+#include <simdjson.h>
+
 #include <algorithm>
 #include <limits>
-
-#include <simdjson.h>
 
 #include "hashlake/core/json_writer.h"
 #include "hashlake/core/simdjson_status.h"
@@ -69,8 +69,7 @@ std::string AreaHashtagKey(std::string_view country_code, std::string_view regio
 AreaHashtag SplitAreaHashtagKey(std::string_view key) {
   const size_t first = key.find(kUnitSeparator);
   const size_t second = key.find(kUnitSeparator, first + 1);
-  return {key.substr(0, first), key.substr(first + 1, second - first - 1),
-          key.substr(second + 1)};
+  return {key.substr(0, first), key.substr(first + 1, second - first - 1), key.substr(second + 1)};
 }
 
 std::vector<ClosedWindow> MergeClosedWindows(

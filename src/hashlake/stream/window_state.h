@@ -1,13 +1,13 @@
 #pragma once
 
+#include <arrow/result.h>
+
 #include <cstdint>
 #include <map>
 #include <string>
 #include <string_view>
 #include <unordered_map>
 #include <vector>
-
-#include <arrow/result.h>
 
 #include "hashlake/core/time.h"
 #include "hashlake/stream/window.h"
@@ -51,7 +51,8 @@ struct ClosedWindow {
 
 /// The windows of several partitions as one list by start: the same window's aggregates
 /// (from different partitions) added together.
-std::vector<ClosedWindow> MergeClosedWindows(const std::vector<const std::vector<ClosedWindow>*>& parts);
+std::vector<ClosedWindow> MergeClosedWindows(
+    const std::vector<const std::vector<ClosedWindow>*>& parts);
 
 /// The open windows of the stream with a watermark, in append mode: a window is emitted
 /// once, when the watermark (max event time seen - allowed lateness) passes its end, and

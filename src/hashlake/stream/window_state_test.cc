@@ -1,8 +1,8 @@
 #include "hashlake/stream/window_state.h"
 
-#include <deque>
-
 #include <gtest/gtest.h>
+
+#include <deque>
 
 #include "hashlake/core/test_util.h"
 

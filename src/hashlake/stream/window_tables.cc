@@ -70,36 +70,35 @@ class WindowRows {
 }  // namespace
 
 std::shared_ptr<arrow::Schema> HashtagCountsSchema() {
-  static const auto schema = arrow::schema(With(
-      WindowFields(), {arrow::field("hashtag", arrow::utf8(), false),
-                       arrow::field("count", arrow::int64(), false),
-                       arrow::field("rank", arrow::int32(), false)}));
+  static const auto schema =
+      arrow::schema(With(WindowFields(), {arrow::field("hashtag", arrow::utf8(), false),
+                                          arrow::field("count", arrow::int64(), false),
+                                          arrow::field("rank", arrow::int32(), false)}));
   return schema;
 }
 
 std::shared_ptr<arrow::Schema> AreaHashtagCountsSchema() {
   static const auto schema = arrow::schema(With(
-      WindowFields(), {arrow::field("country_code", arrow::utf8(), false),
-                       arrow::field("region", arrow::utf8()),
-                       arrow::field("hashtag", arrow::utf8(), false),
-                       arrow::field("count", arrow::int64(), false),
-                       arrow::field("rank", arrow::int32(), false)}));
+      WindowFields(),
+      {arrow::field("country_code", arrow::utf8(), false), arrow::field("region", arrow::utf8()),
+       arrow::field("hashtag", arrow::utf8(), false), arrow::field("count", arrow::int64(), false),
+       arrow::field("rank", arrow::int32(), false)}));
   return schema;
 }
 
 std::shared_ptr<arrow::Schema> LanguageCountsSchema() {
-  static const auto schema = arrow::schema(With(
-      WindowFields(), {arrow::field("lang", arrow::utf8(), false),
-                       arrow::field("count", arrow::int64(), false)}));
+  static const auto schema =
+      arrow::schema(With(WindowFields(), {arrow::field("lang", arrow::utf8(), false),
+                                          arrow::field("count", arrow::int64(), false)}));
   return schema;
 }
 
 std::shared_ptr<arrow::Schema> WindowStatsSchema() {
-  static const auto schema = arrow::schema(With(
-      WindowFields(), {arrow::field("posts", arrow::int64(), false),
-                       arrow::field("posts_with_area", arrow::int64(), false),
-                       arrow::field("hashtags", arrow::int64(), false),
-                       arrow::field("distinct_hashtags", arrow::int64(), false)}));
+  static const auto schema = arrow::schema(
+      With(WindowFields(), {arrow::field("posts", arrow::int64(), false),
+                            arrow::field("posts_with_area", arrow::int64(), false),
+                            arrow::field("hashtags", arrow::int64(), false),
+                            arrow::field("distinct_hashtags", arrow::int64(), false)}));
   return schema;
 }
 

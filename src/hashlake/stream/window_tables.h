@@ -1,9 +1,9 @@
 #pragma once
 
+#include <arrow/api.h>
+
 #include <memory>
 #include <vector>
-
-#include <arrow/api.h>
 
 #include "hashlake/stream/window_state.h"
 
