@@ -121,6 +121,12 @@ class Measured:
 
 # --- the pieces ------------------------------------------------------------------------------
 
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
 def free_port_pair() -> int:
     """A port P with P+1 free as well (the broker's controller listener)."""
     for _ in range(100):
@@ -192,7 +198,7 @@ class Engines:
             return f"{self.binary} has no `process` command (build the hashlake target)"
         return None
 
-    def command(self, engine, topic, lake: Path, live: bool):
+    def command(self, engine, topic, lake: Path, live: bool, metrics_port: int = 0):
         a = self.args
         if engine == "spark":
             if self.jars is None:
@@ -213,6 +219,8 @@ class Engines:
         cmd += ["--slide", a.slide] if a.slide else []  # its default: tumbling
         if "--threads" in self.hashlake_flags:
             cmd += ["--threads", str(a.cores)]
+        if metrics_port:  # the live dashboard and /metrics, for the live-view latency
+            cmd += ["--serve", "--port", str(metrics_port)]
         return cmd + (["--trigger", a.trigger] if live else ["--available-now"])
 
 
@@ -408,13 +416,43 @@ def spark_job_line(log_path: Path):
     return None
 
 
+def live_histogram(port: int) -> dict:
+    """hashlake's live-view latency histogram from /metrics: {upper bound s: count}."""
+    import urllib.request
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5) as response:
+        text = response.read().decode()
+    out = {}
+    for line in text.splitlines():
+        if line.startswith("hashlake_stream_live_latency_seconds_bucket{"):
+            le = line.split('le="')[1].split('"')[0]
+            out[float("inf") if le == "+Inf" else float(le)] = float(line.rsplit(" ", 1)[1])
+    return out
+
+
+def histogram_quantile(buckets: dict, q: float) -> float | None:
+    """As Prometheus' histogram_quantile: linear within the bucket holding the rank."""
+    bounds = sorted(buckets)
+    total = buckets[bounds[-1]] if bounds else 0
+    if total <= 0:
+        return None
+    rank, lower, below = q * total, 0.0, 0.0
+    for upper in bounds:
+        if buckets[upper] >= rank:
+            if upper == float("inf"):
+                return lower
+            return lower + (upper - lower) * (rank - below) / max(buckets[upper] - below, 1e-9)
+        lower, below = upper, buckets[upper]
+    return lower
+
+
 def latency_run(args, e, engines, binary, bootstrap, work, engine_cpus, other_cpus, log) -> dict:
     topic = f"live-{e}"
     lake = work / f"live-{e}"
     create_topic(binary, bootstrap, topic, args.partitions)
     log(f"latency: {e} on cores {engine_cpus}, trigger {args.trigger}")
-    m = Measured(engines.command(e, topic, lake, live=True), engine_cpus, cwd=work,
-                 log_path=work / f"live-{e}.log")
+    metrics_port = free_port() if e == "hashlake" else 0
+    m = Measured(engines.command(e, topic, lake, live=True, metrics_port=metrics_port),
+                 engine_cpus, cwd=work, log_path=work / f"live-{e}.log")
     # Warm-up: the engine is up and has committed once before the measured posts start.
     warmup = 1000
     produce(binary, bootstrap, topic, warmup, 0, args.seed + 1, other_cpus,
@@ -436,13 +474,22 @@ def latency_run(args, e, engines, binary, bootstrap, work, engine_cpus, other_cp
     while not ready.exists() and poller.poll() is None and time.monotonic() < deadline:
         time.sleep(0.02)
     cpu_before = sum(m.cpu.values())
+    live_before = live_histogram(metrics_port) if metrics_port else {}
     produce(binary, bootstrap, topic, expect, args.rate, args.seed, other_cpus,
             work / f"produce-live-{e}.log")
     poller.wait()
     cpu_live = sum(m.cpu.values()) - cpu_before
+    live = {}
+    if metrics_port:  # the measured posts only: the warm-up's counts are subtracted
+        after = live_histogram(metrics_port)
+        delta = {le: n - live_before.get(le, 0) for le, n in after.items()}
+        for q in (0.5, 0.99):
+            v = histogram_quantile(delta, q)
+            live[f"live_p{int(q * 100)}_ms"] = None if v is None else round(v * 1000, 1)
     m.signal(signal.SIGINT)
     rc = m.wait(timeout=60)
     r = json.loads(poll_out.read_text()) if poll_out.exists() else {"error": "poller wrote nothing"}
+    r.update(live)
     r.update(rc_after_sigint=rc, peak_rss_mib=m.result()["peak_rss_mib"],
              cpu_s_during_live=round(cpu_live, 2),
              cpu_share_of_one_core=round(cpu_live / args.seconds, 2),
@@ -486,6 +533,10 @@ def print_table(results, args):
         print(f"{'hl/Spark':10}" + "".join(f"{fmt(r, '.2f') + ('x' if r else ''):>{w}}"
                                             for r, w in zip(ratio, (10, 9, 13, 8, 10, 9, 9, 10))))
         print("(throughput: >1 is hashlake faster; wall, memory, latency: <1 is hashlake lower)")
+    hl = lat.get("hashlake", {})
+    if hl.get("live_p99_ms") is not None:
+        print(f"hashlake to the live view (its /metrics histogram): p50 {hl['live_p50_ms']} ms, "
+              f"p99 {hl['live_p99_ms']} ms; p50/p99 above are to the lake")
     for table, c in results.get("check", {}).items():
         if c.get("match") is None:
             print(f"check {table}: not compared (missing in {', '.join(c['missing'])})")

@@ -84,8 +84,8 @@ arrow::Status RunDemo(const Config& config, const DemoFlags& flags) {
   bool windows_closed = false;
   arrow::Status status;
   while (!StopRequested() && (!deadline || std::chrono::steady_clock::now() < *deadline)) {
-    const auto batch_start = std::chrono::steady_clock::now();
-    status = runner->RunBatch(milliseconds(100)).status();
+    // A trigger's worth of records per batch, each shown live as it arrives.
+    status = runner->RunBatch(trigger, trigger).status();
     if (!status.ok()) break;
     if (collector_done.load() && !collect_status.ok()) break;
     // Bounded input fully read: close the remaining windows so their counts land.
@@ -98,8 +98,6 @@ arrow::Status RunDemo(const Config& config, const DemoFlags& flags) {
                 source->Describe());
     }
     runner->LogProgress(std::chrono::seconds(2));
-    const auto spent = std::chrono::steady_clock::now() - batch_start;
-    if (spent < trigger) std::this_thread::sleep_for(trigger - spent);
   }
 
   // Graceful stop: stop the source, commit what reached the bus, then stop serving.

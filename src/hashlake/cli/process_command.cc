@@ -4,7 +4,6 @@
 #include <fmt/core.h>
 
 #include <atomic>
-#include <thread>
 
 #include "hashlake/cli/command.h"
 #include "hashlake/cli/stream_runner.h"
@@ -62,15 +61,12 @@ arrow::Status RunProcess(const Config& config, const ProcessFlags& flags) {
   const auto trigger =
       std::chrono::duration_cast<milliseconds>(config.GetDuration("stream.trigger"));
   while (!StopRequested()) {
-    const auto batch_start = std::chrono::steady_clock::now();
     if (flags.available_now && ReachedEnds(runner->job().positions(), ends_at_start)) break;
-    ARROW_ASSIGN_OR_RAISE(
-        auto report, runner->RunBatch(flags.available_now ? milliseconds(500) : milliseconds(100)));
+    // Available-now runs batches back to back; a live job gathers a trigger's worth of
+    // records per batch, showing each in the live view as it arrives.
+    ARROW_RETURN_NOT_OK(flags.available_now ? runner->RunBatch(milliseconds(500)).status()
+                                            : runner->RunBatch(trigger, trigger).status());
     runner->LogProgress(std::chrono::seconds(2));
-    // Available-now runs batches back to back; a live job waits for its trigger.
-    if (flags.available_now && report.batch_id >= 0) continue;
-    const auto spent = std::chrono::steady_clock::now() - batch_start;
-    if (spent < trigger) std::this_thread::sleep_for(trigger - spent);
   }
   if (flags.close_windows && !StopRequested()) {
     ARROW_RETURN_NOT_OK(runner->CloseAllWindows().status());

@@ -66,8 +66,9 @@ StreamRunner::StreamRunner(StreamPlaces places, stream::LakeSinks lake,
   Record({});
 }
 
-arrow::Result<stream::BatchReport> StreamRunner::RunBatch(std::chrono::milliseconds timeout) {
-  ARROW_ASSIGN_OR_RAISE(auto report, job_->RunBatch(timeout));
+arrow::Result<stream::BatchReport> StreamRunner::RunBatch(std::chrono::milliseconds timeout,
+                                                          std::chrono::milliseconds gather) {
+  ARROW_ASSIGN_OR_RAISE(auto report, job_->RunBatch(timeout, gather));
   Record(report);
   return report;
 }

@@ -42,7 +42,8 @@ class StreamRunner final : public serve::DashboardData {
   /// Opens the lake's tables and the bus consumer, and recovers the job.
   static arrow::Result<std::unique_ptr<StreamRunner>> Make(const Config& config);
 
-  arrow::Result<stream::BatchReport> RunBatch(std::chrono::milliseconds poll_timeout);
+  arrow::Result<stream::BatchReport> RunBatch(std::chrono::milliseconds poll_timeout,
+                                              std::chrono::milliseconds gather = {});
   arrow::Result<stream::BatchReport> CloseAllWindows();
   /// Logs the progress line when `every` has passed since the last one.
   void LogProgress(std::chrono::seconds every);
@@ -55,6 +56,7 @@ class StreamRunner final : public serve::DashboardData {
   arrow::Result<serve::TopHashtags> Top(Micros window, int k) const override;
   serve::Health HealthInfo() const override;
   std::string PrometheusMetrics() const override { return metrics_.Render(); }
+  int64_t LiveVersion() const override { return live_->version(); }
 
  private:
   StreamRunner(StreamPlaces places, stream::LakeSinks lake, std::unique_ptr<stream::StreamJob> job,

@@ -49,6 +49,10 @@ class DashboardData {
 
   virtual Health HealthInfo() const = 0;
 
+  /// Changes whenever the live data changes, so that live streams push news at once
+  /// rather than on their next tick; a constant (the default) means "only on ticks".
+  virtual int64_t LiveVersion() const { return 0; }
+
   /// Prometheus text exposition of the pipeline's metrics for `/metrics`; empty when
   /// there are none (the server then answers 404).
   virtual std::string PrometheusMetrics() const { return {}; }

@@ -25,6 +25,9 @@ class FakeDashboardData : public DashboardData {
   void set_failing(bool failing) { failing_.store(failing); }
   /// Calls of Top() so far.
   int64_t top_calls() const { return top_calls_.load(); }
+  int64_t LiveVersion() const override { return live_version_.load(); }
+  /// As if new posts had reached the live view.
+  void AddNews() { live_version_.fetch_add(1); }
 
  private:
   struct Tag {
@@ -35,6 +38,7 @@ class FakeDashboardData : public DashboardData {
   std::chrono::steady_clock::time_point started_;
   std::atomic<bool> failing_{false};
   mutable std::atomic<int64_t> top_calls_{0};
+  std::atomic<int64_t> live_version_{0};
 };
 
 }  // namespace hashlake::serve

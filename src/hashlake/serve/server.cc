@@ -6,6 +6,7 @@
 
 #include <utility>  // Boost 1.74's asio headers use std::exchange without including it.
 
+#include <algorithm>
 #include <atomic>
 #include <string>
 #include <thread>
@@ -222,30 +223,39 @@ class Server::Impl {
         "Cache-Control: no-store\r\nX-Accel-Buffering: no\r\nConnection: close\r\n\r\n"
         "retry: {}\n\n",
         options_.stream_retry.count());
+    // Read before the events are made, so that news arriving meanwhile is sent next.
+    int64_t sent_version = data_.LiveVersion();
     head.append(StreamEvents(query));
     if (!co_await WriteAll(stream, head)) co_return;
 
     asio::steady_timer timer(stream.get_executor());
-    auto next_event = std::chrono::steady_clock::now() + options_.stream_interval;
-    auto next_keepalive = std::chrono::steady_clock::now() + options_.stream_keepalive;
+    auto now = std::chrono::steady_clock::now();
+    auto next_event = now + options_.stream_interval;
+    auto next_keepalive = now + options_.stream_keepalive;
+    auto next_check = now + options_.stream_news_check;
     for (;;) {
-      timer.expires_at(std::min(next_event, next_keepalive));
+      timer.expires_at(std::min({next_event, next_keepalive, next_check}));
       error_code ec;
       co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
       if (ec) co_return;
-      auto now = std::chrono::steady_clock::now();
+      now = std::chrono::steady_clock::now();
       std::string out;
       if (now >= next_keepalive) {
         out.append(": keep-alive\n\n");
         next_keepalive = now + options_.stream_keepalive;
       }
-      if (now >= next_event) {
-        out.append(StreamEvents(query));
-        // Fixed cadence, but never a burst of catch-up events after a stall.
-        next_event += options_.stream_interval;
-        if (next_event <= now) next_event = now + options_.stream_interval;
+      // News goes out as soon as it is seen; otherwise events keep a steady cadence.
+      bool news = false;
+      if (now >= next_check) {
+        news = data_.LiveVersion() != sent_version;
+        next_check = now + options_.stream_news_check;
       }
-      if (!co_await WriteAll(stream, out)) co_return;
+      if (news || now >= next_event) {
+        sent_version = data_.LiveVersion();
+        out.append(StreamEvents(query));
+        next_event = now + options_.stream_interval;
+      }
+      if (!out.empty() && !co_await WriteAll(stream, out)) co_return;
     }
   }
 
@@ -266,6 +276,7 @@ arrow::Result<std::unique_ptr<Server>> Server::Make(ServerOptions options,
     return arrow::Status::Invalid("server threads must be >= 1, got ", options.threads);
   }
   if (options.stream_interval <= std::chrono::milliseconds::zero() ||
+      options.stream_news_check <= std::chrono::milliseconds::zero() ||
       options.stream_keepalive <= std::chrono::milliseconds::zero() ||
       options.io_timeout <= std::chrono::milliseconds::zero()) {
     return arrow::Status::Invalid("server intervals and timeouts must be positive");

@@ -20,8 +20,10 @@ struct ServerOptions {
   std::string bind_address = "127.0.0.1";  ///< IPv4 or IPv6 literal
   uint16_t port = 8080;                    ///< 0 picks a free port; see Server::port()
   int threads = 2;                         ///< I/O threads, >= 1
-  /// How often `/api/stream` sends an `event: top` (and an `event: health`).
+  /// `/api/stream` sends an `event: top` (and an `event: health`) at least this often...
   std::chrono::milliseconds stream_interval{1000};
+  /// ...and, when the live data changed (DashboardData::LiveVersion), within this.
+  std::chrono::milliseconds stream_news_check{50};
   /// The `retry:` that tells EventSource how long to wait before reconnecting.
   std::chrono::milliseconds stream_retry{2000};
   /// A `: keep-alive` comment goes out this often so proxies keep idle streams open.

@@ -255,6 +255,28 @@ TEST_F(ServerTest, StreamSendsTopEventsAndSurvivesAnAbruptDisconnect) {
   EXPECT_EQ(Get("/api/health").status, 200);
 }
 
+TEST_F(ServerTest, StreamPushesNewsAtOnceNotOnItsNextTick) {
+  ServerOptions options;
+  StartServer(options);  // sets the tick to 100 ms; make it long instead
+  server_->Stop();
+  options.port = 0;
+  options.stream_interval = 30s;
+  options.stream_news_check = 20ms;
+  auto server = Server::Make(options, data_);
+  ASSERT_TRUE(server.ok());
+  server_ = std::move(*server);
+  ASSERT_TRUE(server_->Start().ok());
+  Client client(server_->port());
+  client.Send("GET /api/stream HTTP/1.1\r\nHost: x\r\n\r\n");
+  ASSERT_EQ(Client::Count(client.ReadUntil("event: top\n", 1), "event: top\n"), 1);
+  const int64_t calls = data_.top_calls();
+  data_.AddNews();
+  const auto sent = Clock::now();
+  ASSERT_EQ(Client::Count(client.ReadUntil("event: top\n", 2), "event: top\n"), 2);
+  EXPECT_LT(Clock::now() - sent, 2s);  // the tick is 30 s away
+  EXPECT_GT(data_.top_calls(), calls);
+}
+
 TEST_F(ServerTest, StreamSendsKeepAliveComments) {
   ServerOptions options;
   options.stream_keepalive = 50ms;

@@ -23,6 +23,7 @@ void LiveView::Add(Timestamp event_time, const std::vector<std::string>& hashtag
   ++it->posts;
   for (const auto& tag : hashtags) ++it->counts[tag];
   EvictLocked();
+  version_.fetch_add(1, std::memory_order_release);
 }
 
 void LiveView::EvictLocked() {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <deque>
 #include <mutex>
@@ -39,6 +40,9 @@ class LiveView {
 
   Timestamp latest() const;
 
+  /// Changes with every Add: readers compare it to push only when there is news.
+  int64_t version() const { return version_.load(std::memory_order_acquire); }
+
  private:
   struct Bucket {
     int64_t start_us = 0;
@@ -52,6 +56,7 @@ class LiveView {
   mutable std::mutex mu_;
   std::deque<Bucket> buckets_;  // GUARDED_BY(mu_); ascending by start_us
   int64_t latest_us_ = 0;       // GUARDED_BY(mu_)
+  std::atomic<int64_t> version_{0};
 };
 
 }  // namespace hashlake::stream

@@ -3,6 +3,7 @@
 #include <arrow/table.h>
 #include <fmt/core.h>
 
+#include <algorithm>
 #include <future>
 #include <set>
 
@@ -17,6 +18,9 @@ namespace {
 
 // How long recovery waits for the bus to hand back a batch's range before giving up.
 constexpr auto kRangeReadPatience = std::chrono::seconds(30);
+// While gathering a batch, polls wait at most this long, so records reach the live view
+// soon after they reach the bus.
+constexpr auto kGatherPoll = std::chrono::milliseconds(10);
 // Checkpoint files of older batches than the newest minus this are deleted.
 constexpr int64_t kKeptBatches = 10;
 
@@ -185,7 +189,8 @@ arrow::Status StreamJob::SyncAssignment(bool* changed) {
   log->warn("finishing the interrupted batch of {} partition(s) from its bus ranges",
             replay.parts.size());
   ARROW_ASSIGN_OR_RAISE(auto messages, ReadRanges(replay));
-  ARROW_ASSIGN_OR_RAISE(auto report, Execute(replay, messages));
+  ARROW_ASSIGN_OR_RAISE(auto decoded, Decode(messages));
+  ARROW_ASSIGN_OR_RAISE(auto report, Execute(replay, messages, std::move(decoded)));
   log->info("finished the interrupted batch: {} records", report.records);
   return arrow::Status::OK();
 }
@@ -238,16 +243,43 @@ arrow::Result<std::vector<bus::ConsumedMessage>> StreamJob::ReadRanges(const Bat
   return messages;
 }
 
-arrow::Result<BatchReport> StreamJob::RunBatch(std::chrono::milliseconds poll_timeout) {
+arrow::Result<std::vector<DecodedRecord>> StreamJob::Decode(
+    const std::vector<bus::ConsumedMessage>& messages) {
+  ARROW_ASSIGN_OR_RAISE(auto decoded, workers_->Run(messages));
+  if (live_view_) {
+    const Timestamp now = SystemClock::Instance().Now();
+    for (const auto& record : decoded) {
+      const auto* post = std::get_if<Post>(&record.record);
+      if (post == nullptr) continue;
+      live_view_->Add(post->created_at, post->hashtags);
+      if (post->ingested_at != Timestamp{}) live_latencies_.push_back(now - post->ingested_at);
+    }
+  }
+  return decoded;
+}
+
+arrow::Result<BatchReport> StreamJob::RunBatch(std::chrono::milliseconds poll_timeout,
+                                               std::chrono::milliseconds gather) {
   bool changed;
   ARROW_RETURN_NOT_OK(SyncAssignment(&changed));
+  // Records are decoded and shown live as they arrive; the batch commits them together.
   std::vector<bus::ConsumedMessage> messages;
-  ARROW_ASSIGN_OR_RAISE(messages, consumer_->Poll(options_.max_batch, poll_timeout));
-  while (!messages.empty() && messages.size() < options_.max_batch) {
-    ARROW_ASSIGN_OR_RAISE(auto more, consumer_->Poll(options_.max_batch - messages.size(),
-                                                     std::chrono::milliseconds(0)));
-    if (more.empty()) break;
-    for (auto& m : more) messages.push_back(std::move(m));
+  std::vector<DecodedRecord> decoded;
+  const auto deadline = std::chrono::steady_clock::now() + gather;
+  auto timeout = poll_timeout;
+  while (messages.size() < options_.max_batch) {
+    ARROW_ASSIGN_OR_RAISE(auto polled, consumer_->Poll(options_.max_batch - messages.size(),
+                                                       timeout));
+    if (!polled.empty()) {
+      ARROW_ASSIGN_OR_RAISE(auto more, Decode(polled));
+      for (auto& m : polled) messages.push_back(std::move(m));
+      for (auto& d : more) decoded.push_back(std::move(d));
+    }
+    if (messages.empty()) break;  // nothing within poll_timeout
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    if (polled.empty() && left <= std::chrono::milliseconds(0)) break;
+    timeout = std::clamp(left, std::chrono::milliseconds(0), kGatherPoll);
   }
   // A rebalance during the poll: take on the new partitions first, and read again.
   ARROW_RETURN_NOT_OK(SyncAssignment(&changed));
@@ -269,7 +301,7 @@ arrow::Result<BatchReport> StreamJob::RunBatch(std::chrono::milliseconds poll_ti
   for (auto& [partition, part] : batch.parts) {
     ARROW_RETURN_NOT_OK(tasks_.at(partition)->checkpoint.WritePlan(part.plan));
   }
-  return Execute(batch, messages);
+  return Execute(batch, messages, std::move(decoded));
 }
 
 arrow::Result<BatchReport> StreamJob::CloseAllWindows() {
@@ -287,7 +319,7 @@ arrow::Result<BatchReport> StreamJob::CloseAllWindows() {
     ARROW_RETURN_NOT_OK(task->checkpoint.WritePlan(part.plan));
     batch.parts.emplace(partition, std::move(part));
   }
-  return Execute(batch, {});
+  return Execute(batch, {}, {});
 }
 
 arrow::Result<std::optional<Timestamp>> StreamJob::EventTimeFrontier(const Batch& batch) {
@@ -316,11 +348,11 @@ arrow::Result<std::optional<Timestamp>> StreamJob::EventTimeFrontier(const Batch
 }
 
 arrow::Result<BatchReport> StreamJob::Execute(Batch& batch,
-                                              const std::vector<bus::ConsumedMessage>& messages) {
+                                              const std::vector<bus::ConsumedMessage>& messages,
+                                              std::vector<DecodedRecord> decoded) {
   const auto started = std::chrono::steady_clock::now();
   BatchReport report;
   report.records = static_cast<int64_t>(messages.size());
-  ARROW_ASSIGN_OR_RAISE(auto decoded, workers_->Run(messages));
 
   // Rows and window state, per partition.
   std::map<bus::PartitionId, PostsBuilder> posts;
@@ -333,7 +365,6 @@ arrow::Result<BatchReport> StreamJob::Execute(Batch& batch,
       ARROW_RETURN_NOT_OK(posts[partition].Append(*post, decoded[i].tokens, position));
       tasks_.at(partition)->windows.Add(
           {post->created_at, &post->hashtags, post->country_code, post->region, post->lang});
-      if (live_view_) live_view_->Add(post->created_at, post->hashtags);
     } else {
       ARROW_RETURN_NOT_OK(
           rejected[partition].Append(std::get<Rejected>(decoded[i].record), position));
@@ -446,6 +477,16 @@ arrow::Result<BatchReport> StreamJob::Execute(Batch& batch,
   arrow::Status committed;
   for (auto& commit : commits) committed &= commit.get();
   ARROW_RETURN_NOT_OK(committed);
+
+  const Timestamp visible = SystemClock::Instance().Now();
+  for (const auto& record : decoded) {
+    const auto* post = std::get_if<Post>(&record.record);
+    if (post != nullptr && post->ingested_at != Timestamp{}) {
+      report.lake_latencies.push_back(visible - post->ingested_at);
+    }
+  }
+  report.live_latencies = std::move(live_latencies_);
+  live_latencies_.clear();
 
   bus::OffsetMap done;
   for (const auto& [partition, part] : batch.parts) done[partition] = part.plan.to.at(partition);

@@ -51,9 +51,14 @@ struct BatchReport {
   int64_t closed_windows = 0;  ///< Windows whose rows this batch appended.
   Timestamp watermark{};
   std::chrono::microseconds duration{0};
+  /// Per post with an ingested_at: how long after it the post reached the live view, and
+  /// the lake (its table commits done).
+  std::vector<Micros> live_latencies;
+  std::vector<Micros> lake_latencies;
 };
 
 class PostWorkers;
+struct DecodedRecord;
 
 /// The stream job: reads the bus in micro-batches; decodes, cleans and enriches posts on
 /// `threads` workers; writes `posts` and `rejected`; aggregates posts in event-time
@@ -85,10 +90,13 @@ class StreamJob {
                                                         std::shared_ptr<LiveView> live_view);
   ~StreamJob();
 
-  /// Reads what the bus has (waiting at most `poll_timeout` for the first record) and
-  /// commits it as one batch. Also takes on partitions the group assigned since the last
-  /// call (finishing their interrupted batch, if any) and lets go of revoked ones.
-  arrow::Result<BatchReport> RunBatch(std::chrono::milliseconds poll_timeout);
+  /// Reads what the bus has (waiting at most `poll_timeout` for the first record, then
+  /// gathering more until `gather` has passed or `max_batch` is reached), showing each
+  /// record in the live view as it arrives, and commits them as one batch. Also takes on
+  /// partitions the group assigned since the last call (finishing their interrupted batch,
+  /// if any) and lets go of revoked ones.
+  arrow::Result<BatchReport> RunBatch(std::chrono::milliseconds poll_timeout,
+                                      std::chrono::milliseconds gather = {});
 
   /// For bounded input that has ended: moves the watermark past every open window and
   /// commits their rows as a batch. Later records for those windows count as late.
@@ -119,8 +127,12 @@ class StreamJob {
   /// Reads exactly the messages of the batch's ranges, then seeks every task back to its
   /// position.
   arrow::Result<std::vector<bus::ConsumedMessage>> ReadRanges(const Batch& batch);
+  /// Decodes and enriches on the workers, and shows the posts in the live view.
+  arrow::Result<std::vector<DecodedRecord>> Decode(
+      const std::vector<bus::ConsumedMessage>& messages);
   arrow::Result<BatchReport> Execute(Batch& batch,
-                                     const std::vector<bus::ConsumedMessage>& messages);
+                                     const std::vector<bus::ConsumedMessage>& messages,
+                                     std::vector<DecodedRecord> decoded);
   /// The event time windows may close up to (before the allowed lateness); nullopt when
   /// nothing may close yet.
   arrow::Result<std::optional<Timestamp>> EventTimeFrontier(const Batch& batch);
@@ -135,6 +147,7 @@ class StreamJob {
   std::map<bus::PartitionId, std::unique_ptr<PartitionTask>> tasks_;
   int64_t batches_ = 0;
   Timestamp watermark_{};  // the latest close point (before close-all), for reporting
+  std::vector<Micros> live_latencies_;  // since the last batch
 };
 
 }  // namespace hashlake::stream

@@ -38,6 +38,18 @@ StreamMetrics::StreamMetrics() : registry_(std::make_shared<prometheus::Registry
                         .Register(r)
                         .Add({}, prometheus::Histogram::BucketBoundaries{
                                      0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10});
+  const prometheus::Histogram::BucketBoundaries latency_buckets{
+      0.005, 0.01, 0.02, 0.03, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3, 0.5, 0.75, 1, 1.5, 2, 3, 5, 10};
+  live_latency_seconds_ = &prometheus::BuildHistogram()
+                               .Name("hashlake_stream_live_latency_seconds")
+                               .Help("From a post's ingestion to its count in the live view.")
+                               .Register(r)
+                               .Add({}, latency_buckets);
+  lake_latency_seconds_ = &prometheus::BuildHistogram()
+                               .Name("hashlake_stream_lake_latency_seconds")
+                               .Help("From a post's ingestion to its row committed in posts.")
+                               .Register(r)
+                               .Add({}, latency_buckets);
   watermark_seconds_ = NewGauge(r, "hashlake_stream_watermark_seconds",
                                 "The event-time watermark, seconds since the epoch.");
   state_keys_ = NewGauge(r, "hashlake_stream_state_keys", "Keys held by open windows.");
@@ -59,6 +71,12 @@ void StreamMetrics::RecordBatch(const BatchReport& report, const StreamJob& job)
     closed_windows_->Increment(static_cast<double>(report.closed_windows));
     batches_->Increment();
     batch_seconds_->Observe(std::chrono::duration<double>(report.duration).count());
+  }
+  for (const auto latency : report.live_latencies) {
+    live_latency_seconds_->Observe(std::chrono::duration<double>(latency).count());
+  }
+  for (const auto latency : report.lake_latencies) {
+    lake_latency_seconds_->Observe(std::chrono::duration<double>(latency).count());
   }
   watermark_seconds_->Set(static_cast<double>(ToMicros(job.watermark())) / 1e6);
   state_keys_->Set(static_cast<double>(job.state_keys()));

@@ -19,7 +19,8 @@ namespace hashlake::stream {
 
 /// The stream job's Prometheus metrics (prometheus-cpp), rendered in the text exposition
 /// format for `/metrics`: records in/out/rejected/late, batches and their duration, lag
-/// per partition, the watermark, and the size of the window state.
+/// per partition, the watermark, the size of the window state, and the latency from a
+/// post's ingestion to the live view and to the lake.
 /// Thread-safe: the job's thread records, server threads render.
 class StreamMetrics {
  public:
@@ -41,6 +42,8 @@ class StreamMetrics {
   prometheus::Counter* batches_;
   prometheus::Counter* closed_windows_;
   prometheus::Histogram* batch_seconds_;
+  prometheus::Histogram* live_latency_seconds_;
+  prometheus::Histogram* lake_latency_seconds_;
   prometheus::Gauge* watermark_seconds_;
   prometheus::Gauge* state_keys_;
   prometheus::Gauge* open_windows_;
