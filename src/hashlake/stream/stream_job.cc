@@ -95,6 +95,71 @@ std::vector<TableSink*> StreamJob::Sinks() const {
   return out;
 }
 
+arrow::Status StreamJob::OpenTask(bus::PartitionId partition,
+                                  std::optional<bus::OffsetMap>* committed, Batch* replay) {
+  const auto dir = options_.checkpoint_dir / "partitions" / std::to_string(partition.value);
+  ARROW_ASSIGN_OR_RAISE(auto checkpoint, CheckpointDir::Open(dir));
+  auto task = std::make_unique<PartitionTask>(PartitionTask{
+      std::move(checkpoint), WindowedAggregates(windows_, options_.watermark), {}, 0});
+  ARROW_ASSIGN_OR_RAISE(auto latest, task->checkpoint.LatestPlan());
+  auto load_state = [&](int64_t batch_id) -> arrow::Result<std::optional<WindowedAggregates>> {
+    ARROW_ASSIGN_OR_RAISE(auto text, task->checkpoint.ReadState(batch_id));
+    if (!text) return std::nullopt;
+    ARROW_ASSIGN_OR_RAISE(auto state,
+                          WindowedAggregates::Deserialize(*text, windows_, options_.watermark));
+    return state;
+  };
+  auto require_state = [&](int64_t batch_id) -> arrow::Status {
+    ARROW_ASSIGN_OR_RAISE(auto state, load_state(batch_id));
+    if (!state) {
+      return arrow::Status::IOError("checkpoint ", dir.string(), " lacks the state of batch ",
+                                    batch_id);
+    }
+    task->windows = std::move(*state);
+    return arrow::Status::OK();
+  };
+  if (!latest) {
+    // A new partition: the lake must not know it either, and the bus says where to start.
+    for (TableSink* sink : Sinks()) {
+      ARROW_ASSIGN_OR_RAISE(auto last, sink->LastCommittedBatch(partition));
+      if (last) {
+        return arrow::Status::Invalid(
+            "table ", sink->name(), " already holds batch ", *last, " of partition ",
+            partition.value, " of this job, but its checkpoint ", dir.string(),
+            " is empty: restore it, or use a new stream.app_id to start over");
+      }
+    }
+    if (!*committed) {
+      ARROW_ASSIGN_OR_RAISE(*committed, consumer_->Committed());
+    }
+    const auto it = (*committed)->find(partition);
+    task->position = it == (*committed)->end() ? bus::Offset{0} : it->second;
+  } else if (task->checkpoint.IsCommitted(latest->batch_id)) {
+    ARROW_RETURN_NOT_OK(require_state(latest->batch_id));
+    task->position = latest->to.at(partition);
+    task->next_batch = latest->batch_id + 1;
+  } else {
+    // Interrupted: start from the state before it, and replay it with the caller.
+    if (latest->batch_id > 0) ARROW_RETURN_NOT_OK(require_state(latest->batch_id - 1));
+    Batch::Part part;
+    part.plan = *latest;
+    ARROW_ASSIGN_OR_RAISE(auto after, load_state(latest->batch_id));
+    if (after) part.close_point = after->closed_before();
+    for (TableSink* sink : Sinks()) {
+      ARROW_ASSIGN_OR_RAISE(auto last, sink->LastCommittedBatch(partition));
+      if (!last || *last < latest->batch_id) part.pending.insert(sink);
+    }
+    task->position = latest->from.at(partition);
+    task->next_batch = latest->batch_id;
+    replay->parts.emplace(partition, std::move(part));
+    replay->close_all = replay->close_all || latest->close_all;
+  }
+  Logger("stream")->info("partition {}: resuming at offset {} with batch {}", partition.value,
+                         task->position.value, task->next_batch);
+  tasks_.emplace(partition, std::move(task));
+  return arrow::Status::OK();
+}
+
 arrow::Status StreamJob::SyncAssignment(bool* changed) {
   auto log = Logger("stream");
   *changed = false;
@@ -115,68 +180,7 @@ arrow::Status StreamJob::SyncAssignment(bool* changed) {
   for (const auto partition : now) {
     if (tasks_.count(partition)) continue;
     *changed = true;
-    const auto dir = options_.checkpoint_dir / "partitions" / std::to_string(partition.value);
-    ARROW_ASSIGN_OR_RAISE(auto checkpoint, CheckpointDir::Open(dir));
-    auto task = std::make_unique<PartitionTask>(PartitionTask{
-        std::move(checkpoint), WindowedAggregates(windows_, options_.watermark), {}, 0});
-    ARROW_ASSIGN_OR_RAISE(auto latest, task->checkpoint.LatestPlan());
-    auto load_state = [&](int64_t batch_id) -> arrow::Result<std::optional<WindowedAggregates>> {
-      ARROW_ASSIGN_OR_RAISE(auto text, task->checkpoint.ReadState(batch_id));
-      if (!text) return std::nullopt;
-      ARROW_ASSIGN_OR_RAISE(auto state,
-                            WindowedAggregates::Deserialize(*text, windows_, options_.watermark));
-      return state;
-    };
-    if (!latest) {
-      for (TableSink* sink : Sinks()) {
-        ARROW_ASSIGN_OR_RAISE(auto last, sink->LastCommittedBatch(partition));
-        if (last) {
-          return arrow::Status::Invalid(
-              "table ", sink->name(), " already holds batch ", *last, " of partition ",
-              partition.value, " of this job, but its checkpoint ", dir.string(),
-              " is empty: restore it, or use a new stream.app_id to start over");
-        }
-      }
-      if (!committed) {
-        ARROW_ASSIGN_OR_RAISE(committed, consumer_->Committed());
-      }
-      const auto it = committed->find(partition);
-      task->position = it == committed->end() ? bus::Offset{0} : it->second;
-    } else if (task->checkpoint.IsCommitted(latest->batch_id)) {
-      ARROW_ASSIGN_OR_RAISE(auto state, load_state(latest->batch_id));
-      if (!state) {
-        return arrow::Status::IOError("checkpoint ", dir.string(), " lacks the state of batch ",
-                                      latest->batch_id);
-      }
-      task->windows = std::move(*state);
-      task->position = latest->to.at(partition);
-      task->next_batch = latest->batch_id + 1;
-    } else {
-      // Interrupted: start from the state before it, and replay it below.
-      if (latest->batch_id > 0) {
-        ARROW_ASSIGN_OR_RAISE(auto state, load_state(latest->batch_id - 1));
-        if (!state) {
-          return arrow::Status::IOError("checkpoint ", dir.string(), " lacks the state of batch ",
-                                        latest->batch_id - 1);
-        }
-        task->windows = std::move(*state);
-      }
-      Batch::Part part;
-      part.plan = *latest;
-      ARROW_ASSIGN_OR_RAISE(auto after, load_state(latest->batch_id));
-      if (after) part.close_point = after->closed_before();
-      for (TableSink* sink : Sinks()) {
-        ARROW_ASSIGN_OR_RAISE(auto last, sink->LastCommittedBatch(partition));
-        if (!last || *last < latest->batch_id) part.pending.insert(sink);
-      }
-      task->position = latest->from.at(partition);
-      task->next_batch = latest->batch_id;
-      replay.parts.emplace(partition, std::move(part));
-      replay.close_all = replay.close_all || latest->close_all;
-    }
-    log->info("partition {}: resuming at offset {} with batch {}", partition.value,
-              task->position.value, task->next_batch);
-    tasks_.emplace(partition, std::move(task));
+    ARROW_RETURN_NOT_OK(OpenTask(partition, &committed, &replay));
   }
   if (*changed) {
     // New partitions start at their task's offset; the others go back to theirs, so that

@@ -124,6 +124,10 @@ class StreamJob {
   /// Opens tasks for newly assigned partitions (finishing their interrupted batches) and
   /// drops revoked ones. Sets `*changed` when the assignment changed.
   arrow::Status SyncAssignment(bool* changed);
+  /// Loads a newly assigned partition's task from its checkpoint folder; an interrupted
+  /// batch goes into `replay`. `committed` caches the bus's committed offsets.
+  arrow::Status OpenTask(bus::PartitionId partition, std::optional<bus::OffsetMap>* committed,
+                         Batch* replay);
   /// Reads exactly the messages of the batch's ranges, then seeks every task back to its
   /// position.
   arrow::Result<std::vector<bus::ConsumedMessage>> ReadRanges(const Batch& batch);
