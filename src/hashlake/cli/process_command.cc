@@ -30,10 +30,22 @@ bool ReachedEnds(const bus::OffsetMap& positions, const bus::OffsetMap& ends) {
   return true;
 }
 
-arrow::Status RunProcess(const Config& config, const ProcessFlags& flags) {
+// Available-now is a batch job over the whole topic, as Spark's: on Kafka it reads every
+// partition itself (assign=all) unless the URL says otherwise, rather than the share a
+// consumer group would give it (a member killed a moment ago still holds its share).
+std::string AvailableNowBusUrl(std::string url) {
+  if (url.rfind("kafka://", 0) != 0 || url.find("assign=") != std::string::npos) return url;
+  return url + (url.find('?') == std::string::npos ? "?" : "&") + "assign=all";
+}
+
+arrow::Status RunProcess(Config config, const ProcessFlags& flags) {
   ARROW_RETURN_NOT_OK(
       ConfigureLogging(config.GetString("log.level"), config.GetString("log.format")));
   auto log = Logger("process");
+  if (flags.available_now) {
+    ARROW_RETURN_NOT_OK(
+        config.Set("bus.url", AvailableNowBusUrl(StreamPlacesFromConfig(config).bus_url)));
+  }
   ARROW_ASSIGN_OR_RAISE(auto runner, StreamRunner::Make(config));
   const auto& places = runner->places();
   std::unique_ptr<serve::Server> server;
@@ -104,7 +116,8 @@ void AddProcessCommand(CLI::App& root, CommandContext& context) {
   bind("--port", "serve.port", "With --serve: the port of the dashboard and /metrics");
   bind("--data", "data.dir", "Default root of the checkpoint and lake directories");
   process->add_flag("--available-now", flags->available_now,
-                    "Process what the bus holds at start, commit, and exit 0");
+                    "Process what the bus holds at start, commit, and exit 0 (on Kafka, every "
+                    "partition: assign=all unless the URL sets assign)");
   process->add_flag("--close-windows", flags->close_windows,
                     "The input is complete: after the last batch, close every open window "
                     "and write its rows (later records for them count as late)");
