@@ -121,11 +121,12 @@ def test_metrics_and_a_graceful_stop(hashlake_bin, tmp_path):
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5) as response:
             assert response.headers["Content-Type"].startswith("text/plain; version=0.0.4")
             metrics = response.read().decode()
-        if re.search(r"^hashlake_stream_posts_total 3000$", metrics, re.M):
+        done = re.search(r"^hashlake_stream_posts_total 3000$", metrics, re.M)
+        caught_up = re.search(r'^hashlake_stream_lag_records\{partition="2"\} 0$', metrics, re.M)
+        if done and caught_up:
             break
         time.sleep(0.2)
-    assert re.search(r"^hashlake_stream_posts_total 3000$", metrics, re.M), metrics
-    assert re.search(r'^hashlake_stream_lag_records\{partition="2"\} 0$', metrics, re.M)
+    assert done and caught_up, metrics
     assert "hashlake_stream_batch_duration_seconds_bucket" in metrics
     proc.send_signal(signal.SIGTERM)
     out, err = proc.communicate(timeout=20)

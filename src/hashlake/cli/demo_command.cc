@@ -105,6 +105,7 @@ arrow::Status RunDemo(const Config& config, const DemoFlags& flags) {
   source->Stop();
   collector.join();
   if (status.ok() && collect_status.ok()) status = runner->RunBatch(milliseconds(0)).status();
+  if (status.ok()) status = runner->Flush().status();
   server->Stop();
   log->info("stopped: {}", runner->ProgressLine());
   ARROW_RETURN_NOT_OK(collect_status);

@@ -80,6 +80,7 @@ arrow::Status RunProcess(Config config, const ProcessFlags& flags) {
                                             : runner->RunBatch(trigger, trigger).status());
     runner->LogProgress(std::chrono::seconds(2));
   }
+  ARROW_RETURN_NOT_OK(runner->Flush().status());
   if (flags.close_windows && !StopRequested()) {
     ARROW_RETURN_NOT_OK(runner->CloseAllWindows().status());
   }

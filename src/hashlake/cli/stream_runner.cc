@@ -38,6 +38,7 @@ stream::StreamJobOptions StreamJobOptionsFromConfig(const Config& config,
   options.threads = static_cast<int>(config.GetInt("stream.threads"));
   options.checkpoint_dir = checkpoint_dir;
   options.enricher = PostEnricherFactoryFromConfig(config);
+  options.pipeline_commits = true;  // the next batch gathers while this one commits
   return options;
 }
 
@@ -69,6 +70,12 @@ StreamRunner::StreamRunner(StreamPlaces places, stream::LakeSinks lake,
 arrow::Result<stream::BatchReport> StreamRunner::RunBatch(std::chrono::milliseconds timeout,
                                                           std::chrono::milliseconds gather) {
   ARROW_ASSIGN_OR_RAISE(auto report, job_->RunBatch(timeout, gather));
+  Record(report);
+  return report;
+}
+
+arrow::Result<stream::BatchReport> StreamRunner::Flush() {
+  ARROW_ASSIGN_OR_RAISE(auto report, job_->Flush());
   Record(report);
   return report;
 }

@@ -45,6 +45,8 @@ class StreamRunner final : public serve::DashboardData {
   arrow::Result<stream::BatchReport> RunBatch(std::chrono::milliseconds poll_timeout,
                                               std::chrono::milliseconds gather = {});
   arrow::Result<stream::BatchReport> CloseAllWindows();
+  /// Finishes the batch whose commits are still in flight: call before stopping.
+  arrow::Result<stream::BatchReport> Flush();
   /// Logs the progress line when `every` has passed since the last one.
   void LogProgress(std::chrono::seconds every);
 

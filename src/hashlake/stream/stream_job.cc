@@ -52,6 +52,21 @@ struct StreamJob::Batch {
   bool close_all = false;
 };
 
+/// A batch whose table commits are in flight: what finishing it needs.
+struct StreamJob::PendingCommit {
+  struct Output {
+    TableSink* sink;
+    PartitionBatches batches;
+    std::shared_ptr<arrow::Table> rows;
+  };
+  std::map<bus::PartitionId, BatchPlan> plans;
+  std::string info;
+  std::vector<Output> outputs;  // not resized once the commits run: they point into it
+  std::vector<std::future<arrow::Status>> commits;
+  std::vector<Timestamp> ingested;  // of its posts, for the lake latency
+  std::chrono::steady_clock::time_point started;
+};
+
 arrow::Result<std::unique_ptr<StreamJob>> StreamJob::Make(StreamJobOptions options,
                                                           std::unique_ptr<bus::Consumer> consumer,
                                                           StreamJobSinks sinks,
@@ -165,6 +180,10 @@ arrow::Status StreamJob::SyncAssignment(bool* changed) {
   *changed = false;
   const auto assigned = consumer_->Assignment();
   const std::set<bus::PartitionId> now(assigned.begin(), assigned.end());
+  std::set<bus::PartitionId> held;
+  for (const auto& [partition, task] : tasks_) held.insert(partition);
+  if (now == held) return arrow::Status::OK();
+  ARROW_RETURN_NOT_OK(FinishPending().status());  // its partitions may be leaving
   for (auto it = tasks_.begin(); it != tasks_.end();) {
     if (now.count(it->first)) {
       ++it;
@@ -288,7 +307,10 @@ arrow::Result<BatchReport> StreamJob::RunBatch(std::chrono::milliseconds poll_ti
   // A rebalance during the poll: take on the new partitions first, and read again.
   ARROW_RETURN_NOT_OK(SyncAssignment(&changed));
   if (changed) return BatchReport{};
-  if (messages.empty()) return BatchReport{};
+  // The previous batch's commits ran while this one gathered; it must be done before
+  // this one is planned (recovery replays only the newest plan of a partition).
+  ARROW_ASSIGN_OR_RAISE(auto finished, FinishPending());
+  if (messages.empty()) return finished;
 
   Batch batch;
   for (const auto& [partition, task] : tasks_) {
@@ -305,12 +327,18 @@ arrow::Result<BatchReport> StreamJob::RunBatch(std::chrono::milliseconds poll_ti
   for (auto& [partition, part] : batch.parts) {
     ARROW_RETURN_NOT_OK(tasks_.at(partition)->checkpoint.WritePlan(part.plan));
   }
-  return Execute(batch, messages, std::move(decoded));
+  ARROW_ASSIGN_OR_RAISE(auto report, Execute(batch, messages, std::move(decoded)));
+  if (options_.pipeline_commits) {  // what finished here is the previous batch
+    report.lake_latencies = std::move(finished.lake_latencies);
+    report.duration = finished.duration;
+  }
+  return report;
 }
 
 arrow::Result<BatchReport> StreamJob::CloseAllWindows() {
   bool changed;
   ARROW_RETURN_NOT_OK(SyncAssignment(&changed));
+  ARROW_RETURN_NOT_OK(FinishPending().status());
   if (open_windows() == 0) return BatchReport{};
   Batch batch;
   batch.close_all = true;
@@ -323,7 +351,10 @@ arrow::Result<BatchReport> StreamJob::CloseAllWindows() {
     ARROW_RETURN_NOT_OK(task->checkpoint.WritePlan(part.plan));
     batch.parts.emplace(partition, std::move(part));
   }
-  return Execute(batch, {}, {});
+  ARROW_ASSIGN_OR_RAISE(auto report, Execute(batch, {}, {}));
+  ARROW_ASSIGN_OR_RAISE(auto finished, FinishPending());  // bounded input: done now
+  report.lake_latencies = std::move(finished.lake_latencies);
+  return report;
 }
 
 arrow::Result<std::optional<Timestamp>> StreamJob::EventTimeFrontier(const Batch& batch) {
@@ -398,7 +429,10 @@ arrow::Result<BatchReport> StreamJob::Execute(Batch& batch,
   }
 
   // Per table: the partitions that lack this batch, their rows, one commit with their txns.
-  std::string info;
+  auto pending = std::make_unique<PendingCommit>();
+  pending->started = started;
+  for (const auto& [partition, part] : batch.parts) pending->plans.emplace(partition, part.plan);
+  std::string& info = pending->info;
   {
     JsonWriter w(&info);
     w.BeginObject();
@@ -417,12 +451,8 @@ arrow::Result<BatchReport> StreamJob::Execute(Batch& batch,
     w.Bool(batch.close_all);
     w.EndObject();
   }
-  struct Output {
-    TableSink* sink;
-    PartitionBatches batches;
-    std::shared_ptr<arrow::Table> rows;
-  };
-  std::vector<Output> outputs;
+  using Output = PendingCommit::Output;
+  std::vector<Output>& outputs = pending->outputs;
   std::set<int64_t> closed_starts;
   auto add_output = [&](TableSink* sink, auto make_rows) -> arrow::Status {
     if (sink == nullptr) return arrow::Status::OK();
@@ -470,44 +500,63 @@ arrow::Result<BatchReport> StreamJob::Execute(Batch& batch,
                                  windows_of([](const auto& w) { return WindowStatsTable(w); })));
   report.closed_windows = static_cast<int64_t>(closed_starts.size());
 
-  // The tables are independent (each has its own txn versions), so their commits run at
-  // once: a batch costs one commit latency, not one per table.
-  std::vector<std::future<arrow::Status>> commits;
-  for (const auto& out : outputs) {
-    commits.push_back(std::async(std::launch::async, [&out, &info] {
-      return out.sink->Commit(out.batches, out.rows, info);
-    }));
-  }
-  arrow::Status committed;
-  for (auto& commit : commits) committed &= commit.get();
-  ARROW_RETURN_NOT_OK(committed);
-
-  const Timestamp visible = SystemClock::Instance().Now();
   for (const auto& record : decoded) {
     const auto* post = std::get_if<Post>(&record.record);
     if (post != nullptr && post->ingested_at != Timestamp{}) {
-      report.lake_latencies.push_back(visible - post->ingested_at);
+      pending->ingested.push_back(post->ingested_at);
     }
   }
   report.live_latencies = std::move(live_latencies_);
   live_latencies_.clear();
-
-  bus::OffsetMap done;
-  for (const auto& [partition, part] : batch.parts) done[partition] = part.plan.to.at(partition);
-  ARROW_RETURN_NOT_OK(consumer_->Commit(done));
-  for (const auto& [partition, part] : batch.parts) {
-    auto& task = *tasks_.at(partition);
-    ARROW_RETURN_NOT_OK(task.checkpoint.WriteCommit(part.plan.batch_id));
-    ARROW_RETURN_NOT_OK(task.checkpoint.Prune(part.plan.batch_id - kKeptBatches));
-    task.position = part.plan.to.at(partition);
-    task.next_batch = part.plan.batch_id + 1;
-  }
   report.batch_id = batches_++;
   report.watermark = watermark();
-  report.duration = std::chrono::duration_cast<std::chrono::microseconds>(
-      std::chrono::steady_clock::now() - started);
+
+  // The tables are independent (each has its own txn versions), so their commits run at
+  // once: a batch costs one commit latency, not one per table.
+  for (const auto& out : pending->outputs) {
+    pending->commits.push_back(std::async(std::launch::async, [&out, &info] {
+      return out.sink->Commit(out.batches, out.rows, info);
+    }));
+  }
+  pending_ = std::move(pending);
+  if (options_.pipeline_commits) return report;
+  ARROW_ASSIGN_OR_RAISE(auto finished, FinishPending());
+  report.lake_latencies = std::move(finished.lake_latencies);
+  report.duration = finished.duration;
   return report;
 }
+
+arrow::Result<BatchReport> StreamJob::FinishPending() {
+  BatchReport report;
+  if (!pending_) return report;
+  // Whatever happens, this batch is done here: on failure the job must restart (and
+  // replay it from the checkpoint), not finish it twice.
+  const std::unique_ptr<PendingCommit> pending = std::move(pending_);
+  arrow::Status committed;
+  for (auto& commit : pending->commits) committed &= commit.get();
+  ARROW_RETURN_NOT_OK(committed);
+  const Timestamp visible = SystemClock::Instance().Now();
+  for (const Timestamp ingested : pending->ingested) {
+    report.lake_latencies.push_back(visible - ingested);
+  }
+
+  bus::OffsetMap done;
+  for (const auto& [partition, plan] : pending->plans) done[partition] = plan.to.at(partition);
+  ARROW_RETURN_NOT_OK(consumer_->Commit(done));
+  for (const auto& [partition, plan] : pending->plans) {
+    auto& task = *tasks_.at(partition);
+    ARROW_RETURN_NOT_OK(task.checkpoint.WriteCommit(plan.batch_id));
+    ARROW_RETURN_NOT_OK(task.checkpoint.Prune(plan.batch_id - kKeptBatches));
+    task.position = plan.to.at(partition);
+    task.next_batch = plan.batch_id + 1;
+  }
+  report.watermark = watermark();
+  report.duration = std::chrono::duration_cast<std::chrono::microseconds>(
+      std::chrono::steady_clock::now() - pending->started);
+  return report;
+}
+
+arrow::Result<BatchReport> StreamJob::Flush() { return FinishPending(); }
 
 bus::OffsetMap StreamJob::positions() const {
   bus::OffsetMap out;

@@ -29,6 +29,10 @@ struct StreamJobOptions {
   int threads = 1;                              ///< Worker threads decoding and enriching posts.
   std::filesystem::path checkpoint_dir;         ///< Required.
   PostEnricherFactory enricher;                 ///< Optional: no tokens, language or area without.
+  /// A batch's table commits run while the next batch gathers (RunBatch returns before
+  /// they finish; the next call, CloseAllWindows or Flush finishes them). Off: RunBatch
+  /// returns once its batch is committed.
+  bool pipeline_commits = false;
 };
 
 /// The tables the job writes. A null sink skips that table.
@@ -50,6 +54,8 @@ struct BatchReport {
   int64_t late = 0;            ///< Posts that missed a window that had already closed.
   int64_t closed_windows = 0;  ///< Windows whose rows this batch appended.
   Timestamp watermark{};
+  /// From gathering to committed, of the batch that finished in the call (with
+  /// pipeline_commits, the previous one); 0 when none did.
   std::chrono::microseconds duration{0};
   /// Per post with an ingested_at: how long after it the post reached the live view, and
   /// the lake (its table commits done).
@@ -102,6 +108,10 @@ class StreamJob {
   /// commits their rows as a batch. Later records for those windows count as late.
   arrow::Result<BatchReport> CloseAllWindows();
 
+  /// Finishes the batch whose commits are in flight (pipeline_commits), if any: its
+  /// report carries the lake latencies. A stop must call it to leave nothing to replay.
+  arrow::Result<BatchReport> Flush();
+
   /// Records behind the end of the bus, per assigned partition.
   arrow::Result<bus::OffsetMap> LagByPartition();
   /// The same, summed.
@@ -118,6 +128,7 @@ class StreamJob {
  private:
   struct PartitionTask;
   struct Batch;
+  struct PendingCommit;
   StreamJob(StreamJobOptions options, std::unique_ptr<bus::Consumer> consumer, StreamJobSinks sinks,
             std::shared_ptr<LiveView> live_view, std::unique_ptr<PostWorkers> workers);
 
@@ -134,9 +145,14 @@ class StreamJob {
   /// Decodes and enriches on the workers, and shows the posts in the live view.
   arrow::Result<std::vector<DecodedRecord>> Decode(
       const std::vector<bus::ConsumedMessage>& messages);
+  /// Processes a planned batch and starts its table commits; finishes it unless
+  /// pipeline_commits.
   arrow::Result<BatchReport> Execute(Batch& batch,
                                      const std::vector<bus::ConsumedMessage>& messages,
                                      std::vector<DecodedRecord> decoded);
+  /// Waits for the pending batch's table commits, then commits its offsets to the bus and
+  /// writes its done markers.
+  arrow::Result<BatchReport> FinishPending();
   /// The event time windows may close up to (before the allowed lateness); nullopt when
   /// nothing may close yet.
   arrow::Result<std::optional<Timestamp>> EventTimeFrontier(const Batch& batch);
@@ -152,6 +168,7 @@ class StreamJob {
   int64_t batches_ = 0;
   Timestamp watermark_{};  // the latest close point (before close-all), for reporting
   std::vector<Micros> live_latencies_;  // since the last batch
+  std::unique_ptr<PendingCommit> pending_;
 };
 
 }  // namespace hashlake::stream

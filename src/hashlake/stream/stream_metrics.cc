@@ -70,6 +70,8 @@ void StreamMetrics::RecordBatch(const BatchReport& report, const StreamJob& job)
     late_->Increment(static_cast<double>(report.late));
     closed_windows_->Increment(static_cast<double>(report.closed_windows));
     batches_->Increment();
+  }
+  if (report.duration > std::chrono::microseconds{0}) {  // a batch finished
     batch_seconds_->Observe(std::chrono::duration<double>(report.duration).count());
   }
   for (const auto latency : report.live_latencies) {
