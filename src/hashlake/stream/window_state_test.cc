@@ -110,7 +110,8 @@ TEST_F(WindowedAggregatesTest, AggregatesAreasLanguagesAndVolume) {
   EXPECT_EQ(agg.area_hashtags, (Counts{{AreaHashtagKey("US", "US-CA", "a"), 2},
                                        {AreaHashtagKey("US", "US-CA", "b"), 1},
                                        {AreaHashtagKey("FR", "", "a"), 1}}));
-  const auto parts = SplitAreaHashtagKey(AreaHashtagKey("US", "US-CA", "a"));
+  const std::string key = AreaHashtagKey("US", "US-CA", "a");  // the parts view into it
+  const auto parts = SplitAreaHashtagKey(key);
   EXPECT_EQ(parts.country_code, "US");
   EXPECT_EQ(parts.region, "US-CA");
   EXPECT_EQ(parts.hashtag, "a");
