@@ -54,6 +54,7 @@ class SharedAreaResolver {
 }  // namespace
 
 stream::PostEnricherFactory PostEnricherFactoryFromConfig(const Config& config) {
+  if (!config.GetBool("stream.enrich")) return {};
   text::TextCleanerOptions options;
   options.remove_stopwords = config.GetBool("text.stopwords");
   options.stem = config.GetBool("text.stem");

@@ -56,6 +56,9 @@ std::vector<ConfigKey> BuildKeys() {
        10'000'000},
       {"stream.top_k", T::kInt, "10", "Hashtags kept per window in the live view.", {}, {}, 1,
        1000},
+      {"stream.enrich", T::kBool, "true",
+       "Clean each post's text into tokens, identify its language and resolve its area; off "
+       "stores posts as the source gave them (faster)."},
       {"stream.checkpoint_dir", T::kString, "",
        "The stream job's checkpoint (plans, window state); empty = DIR/checkpoints/<app_id>."},
       {"stream.app_id", T::kString, "hashlake-stream",

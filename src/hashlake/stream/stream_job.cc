@@ -289,7 +289,8 @@ arrow::Result<BatchReport> StreamJob::RunBatch(std::chrono::milliseconds poll_ti
   std::vector<bus::ConsumedMessage> messages;
   std::vector<DecodedRecord> decoded;
   const auto deadline = std::chrono::steady_clock::now() + gather;
-  auto timeout = poll_timeout;
+  // With a batch committing, an idle bus should not keep it waiting.
+  auto timeout = pending_ ? std::min(poll_timeout, kGatherPoll) : poll_timeout;
   while (messages.size() < options_.max_batch) {
     ARROW_ASSIGN_OR_RAISE(auto polled, consumer_->Poll(options_.max_batch - messages.size(),
                                                        timeout));
