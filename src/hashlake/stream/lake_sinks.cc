@@ -6,12 +6,6 @@
 
 namespace hashlake::stream {
 
-std::map<std::string, int64_t> LakeSinks::Versions() const {
-  std::map<std::string, int64_t> out;
-  for (const auto* table : tables) out[table->name()] = table->version();
-  return out;
-}
-
 arrow::Result<LakeSinks> OpenLakeSinks(const std::string& lake, const std::string& app_id) {
   LakeSinks out;
   auto open = [&](const char* name, const std::shared_ptr<arrow::Schema>& schema,

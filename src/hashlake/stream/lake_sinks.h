@@ -1,6 +1,5 @@
 #pragma once
 
-#include <map>
 #include <string>
 #include <vector>
 
@@ -15,9 +14,6 @@ namespace hashlake::stream {
 struct LakeSinks {
   StreamJobSinks sinks;
   std::vector<const DeltaSink*> tables;  ///< Views of the sinks above, for status.
-
-  /// The latest version of each table, by name.
-  std::map<std::string, int64_t> Versions() const;
 };
 
 /// `lake` is a local directory, file://… or s3://bucket/prefix?…; `app_id` is the `txn`

@@ -30,7 +30,6 @@ class SlidingWindows {
 
   Micros length() const { return length_; }
   Micros slide() const { return slide_; }
-  bool tumbling() const { return length_ == slide_; }
 
  private:
   SlidingWindows(Micros length, Micros slide) : length_(length), slide_(slide) {}
