@@ -65,10 +65,12 @@ class Consumer {
   virtual arrow::Result<OffsetMap> Committed() = 0;
   /// Durably records the group's progress.
   virtual arrow::Status Commit(const OffsetMap& next_offsets) = 0;
-  /// The offset the next produced message will get, per assigned partition (for lag). May
-  /// trail the true end by what the last fetch has not seen yet (Kafka: the cached high
-  /// watermark of the latest fetch response).
+  /// The offset the next produced message will get, per assigned partition (for lag).
   virtual arrow::Result<OffsetMap> EndOffsets() = 0;
+  /// The same, cheaply, for checks made every batch: it may trail the true end by what the
+  /// consumer has not fetched yet (Kafka: the high watermark cached from the latest fetch
+  /// response, where asking the broker waits behind the fetch in flight).
+  virtual arrow::Result<OffsetMap> EndOffsetsEstimate() { return EndOffsets(); }
   /// The earliest offset still available, per assigned partition: older messages were
   /// deleted by retention, and a Seek before it lands on it.
   virtual arrow::Result<OffsetMap> BeginningOffsets() = 0;

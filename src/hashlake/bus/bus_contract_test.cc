@@ -188,6 +188,12 @@ TEST_P(BusContractTest, EndAndBeginningOffsetsCountMessages) {
     EXPECT_EQ(ends[PartitionId{p}].value, expected[PartitionId{p}]) << p;
     EXPECT_EQ(begins[PartitionId{p}], Offset{0}) << p;
   }
+  // Once everything is read, the cheap estimate has caught up with the end too.
+  ASSERT_EQ(PollN(*consumer, 100).size(), 100u);
+  ASSERT_OK_AND_ASSIGN(auto estimate, consumer->EndOffsetsEstimate());
+  for (int32_t p = 0; p < kPartitions; ++p) {
+    EXPECT_EQ(estimate[PartitionId{p}].value, expected[PartitionId{p}]) << p;
+  }
 }
 
 TEST_P(BusContractTest, EmptyKeysAreSpreadAndAllDelivered) {

@@ -388,10 +388,9 @@ arrow::Result<OffsetMap> Watermarks(KafkaConsumerState& s, bool high_side) {
 
 }  // namespace
 
-arrow::Result<OffsetMap> KafkaConsumer::EndOffsets() {
-  // The high watermarks that every fetch response carries, cached by librdkafka: asking
-  // the broker instead waits behind the fetch in flight (up to fetch.wait.max.ms per
-  // partition), which made a stream job's lag check cost 0.5 s per partition per batch.
+arrow::Result<OffsetMap> KafkaConsumer::EndOffsets() { return Watermarks(*state_, true); }
+
+arrow::Result<OffsetMap> KafkaConsumer::EndOffsetsEstimate() {
   // A partition not fetched yet has no cached value and is asked for.
   OffsetMap out;
   for (int32_t p : state_->assigned) {

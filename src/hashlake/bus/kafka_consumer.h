@@ -50,6 +50,7 @@ class KafkaConsumer final : public Consumer {
   arrow::Status Commit(const OffsetMap& next_offsets) override;
   /// High watermarks of the assigned partitions.
   arrow::Result<OffsetMap> EndOffsets() override;
+  arrow::Result<OffsetMap> EndOffsetsEstimate() override;
   /// Low watermarks of the assigned partitions.
   arrow::Result<OffsetMap> BeginningOffsets() override;
   std::vector<PartitionId> Assignment() const override;

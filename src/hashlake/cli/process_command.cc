@@ -63,7 +63,7 @@ arrow::Status RunProcess(Config config, const ProcessFlags& flags) {
   // Available-now: the end of each partition at start, as Spark's Trigger.AvailableNow.
   bus::OffsetMap ends_at_start;
   if (flags.available_now) {
-    ARROW_ASSIGN_OR_RAISE(auto lag, runner->job().LagByPartition());
+    ARROW_ASSIGN_OR_RAISE(auto lag, runner->job().LagByPartition(/*exact=*/true));
     const auto positions = runner->job().positions();
     for (const auto& [partition, behind] : lag) {
       ends_at_start[partition] = bus::Offset{positions.at(partition).value + behind.value};

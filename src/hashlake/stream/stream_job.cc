@@ -363,7 +363,7 @@ arrow::Result<std::optional<Timestamp>> StreamJob::EventTimeFrontier(const Batch
   // one partition than another would make the slower partition's posts late; so a
   // partition that still has records behind holds the frontier at its own progress, and
   // partitions that are caught up do not hold it back.
-  ARROW_ASSIGN_OR_RAISE(auto ends, consumer_->EndOffsets());
+  ARROW_ASSIGN_OR_RAISE(auto ends, consumer_->EndOffsetsEstimate());
   std::optional<Timestamp> newest, slowest_backlog;
   for (const auto& [partition, task] : tasks_) {
     const auto part = batch.parts.find(partition);
@@ -585,8 +585,9 @@ std::size_t StreamJob::open_windows() const {
   return open;
 }
 
-arrow::Result<bus::OffsetMap> StreamJob::LagByPartition() {
-  ARROW_ASSIGN_OR_RAISE(auto ends, consumer_->EndOffsets());
+arrow::Result<bus::OffsetMap> StreamJob::LagByPartition(bool exact) {
+  ARROW_ASSIGN_OR_RAISE(auto ends,
+                        exact ? consumer_->EndOffsets() : consumer_->EndOffsetsEstimate());
   bus::OffsetMap lag;
   for (const auto& [partition, task] : tasks_) {
     const auto end = ends.find(partition);

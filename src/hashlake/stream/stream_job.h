@@ -112,8 +112,9 @@ class StreamJob {
   /// report carries the lake latencies. A stop must call it to leave nothing to replay.
   arrow::Result<BatchReport> Flush();
 
-  /// Records behind the end of the bus, per assigned partition.
-  arrow::Result<bus::OffsetMap> LagByPartition();
+  /// Records behind the end of the bus, per assigned partition; from the bus's cheap
+  /// estimate of its end (bus::Consumer::EndOffsetsEstimate) unless `exact`.
+  arrow::Result<bus::OffsetMap> LagByPartition(bool exact = false);
   /// The same, summed.
   arrow::Result<int64_t> Lag();
 
