@@ -51,6 +51,15 @@ std::string BatchPlanJson(const BatchPlan& plan) {
   w.Int(plan.batch_id);
   w.Key("close_all");
   w.Bool(plan.close_all);
+  if (!plan.members.empty()) {
+    w.Key("members");
+    w.BeginObject();
+    for (const auto& [partition, batch_id] : plan.members) {
+      w.Key(std::to_string(partition.value));
+      w.Int(batch_id);
+    }
+    w.EndObject();
+  }
   w.Key("from");
   WriteOffsets(w, plan.from);
   w.Key("to");
@@ -103,6 +112,12 @@ arrow::Result<BatchPlan> CheckpointDir::ReadPlan(int64_t batch_id) const {
   simdjson::dom::object from, to;
   HASHLAKE_RETURN_NOT_OK_JSON(doc["batch_id"].get(plan.batch_id), "batch plan 'batch_id'");
   HASHLAKE_RETURN_NOT_OK_JSON(doc["close_all"].get(plan.close_all), "batch plan 'close_all'");
+  simdjson::dom::object members;
+  if (doc["members"].get(members) == simdjson::SUCCESS) {
+    // Same shape as offsets: {"partition": number}.
+    ARROW_ASSIGN_OR_RAISE(auto ids, OffsetsFromJson(simdjson::to_string(members)));
+    for (const auto& [partition, id] : ids) plan.members[partition] = id.value;
+  }
   HASHLAKE_RETURN_NOT_OK_JSON(doc["from"].get(from), "batch plan 'from'");
   HASHLAKE_RETURN_NOT_OK_JSON(doc["to"].get(to), "batch plan 'to'");
   ARROW_ASSIGN_OR_RAISE(plan.from, OffsetsFromJson(simdjson::to_string(from)));
@@ -134,6 +149,17 @@ arrow::Result<std::optional<std::string>> CheckpointDir::ReadState(int64_t batch
   if (!fs::exists(path)) return std::nullopt;
   ARROW_ASSIGN_OR_RAISE(auto text, ReadWholeFile(path));
   return text;
+}
+
+bool CheckpointDir::HasPlan(int64_t batch_id) const {
+  return fs::exists(dir_ / "offsets" / BatchFile(batch_id));
+}
+
+arrow::Status CheckpointDir::DropPlan(int64_t batch_id) {
+  std::error_code ec;
+  fs::remove(dir_ / "offsets" / BatchFile(batch_id), ec);
+  if (ec) return arrow::Status::IOError("cannot delete a plan in ", dir_.string(), ": ", ec.message());
+  return arrow::Status::OK();
 }
 
 arrow::Status CheckpointDir::Prune(int64_t keep_from) {

@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <string>
 
@@ -18,6 +19,10 @@ struct BatchPlan {
   bus::OffsetMap from;
   bus::OffsetMap to;
   bool close_all = false;  ///< End of bounded input: the batch closed every open window.
+  /// Every bus partition of the batch with its own batch id there (a batch of the stream
+  /// job covers all its partitions, each with a plan in its own folder): recovery checks
+  /// that all of them were written. Empty in plans written before this field existed.
+  std::map<bus::PartitionId, int64_t> members;
 };
 
 /// The stream job's checkpoint directory, laid out as Spark's:
@@ -38,6 +43,9 @@ class CheckpointDir {
   arrow::Result<std::optional<BatchPlan>> LatestPlan() const;
   arrow::Result<BatchPlan> ReadPlan(int64_t batch_id) const;
   bool IsCommitted(int64_t batch_id) const;
+  bool HasPlan(int64_t batch_id) const;
+  /// Deletes a plan that never started (its batch wrote nothing else).
+  arrow::Status DropPlan(int64_t batch_id);
   /// The state after `batch_id`; nullopt when there is none (the very first batch).
   arrow::Result<std::optional<std::string>> ReadState(int64_t batch_id) const;
 

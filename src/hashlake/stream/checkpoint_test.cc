@@ -28,8 +28,9 @@ TEST(CheckpointDirTest, PlansStatesAndCommitsRoundTrip) {
 
   BatchPlan plan{7, {{bus::PartitionId{0}, bus::Offset{10}}},
                  {{bus::PartitionId{0}, bus::Offset{15}}, {bus::PartitionId{3}, bus::Offset{2}}},
-                 true};
-  ASSERT_OK(checkpoint.WritePlan(BatchPlan{6, {}, {}, false}));
+                 true,
+                 {{bus::PartitionId{0}, 7}, {bus::PartitionId{3}, 2}}};
+  ASSERT_OK(checkpoint.WritePlan(BatchPlan{6, {}, {}, false, {}}));
   ASSERT_OK(checkpoint.WritePlan(plan));
   ASSERT_OK(checkpoint.WriteState(7, "{\"s\":1}"));
   ASSERT_OK_AND_ASSIGN(auto latest, checkpoint.LatestPlan());
@@ -38,6 +39,10 @@ TEST(CheckpointDirTest, PlansStatesAndCommitsRoundTrip) {
   EXPECT_EQ(latest->from, plan.from);
   EXPECT_EQ(latest->to, plan.to);
   EXPECT_TRUE(latest->close_all);
+  EXPECT_EQ(latest->members, plan.members);
+  EXPECT_TRUE(checkpoint.HasPlan(6));
+  ASSERT_OK(checkpoint.DropPlan(6));
+  EXPECT_FALSE(checkpoint.HasPlan(6));
   EXPECT_FALSE(checkpoint.IsCommitted(7));
   ASSERT_OK(checkpoint.WriteCommit(7));
   EXPECT_TRUE(checkpoint.IsCommitted(7));

@@ -153,6 +153,14 @@ arrow::Status StreamJob::OpenTask(bus::PartitionId partition,
     ARROW_RETURN_NOT_OK(require_state(latest->batch_id));
     task->position = latest->to.at(partition);
     task->next_batch = latest->batch_id + 1;
+  } else if (!AllPlansWritten(*latest)) {
+    // The crash came while the batch's plans were being written: nothing else of it was
+    // (states and commits come after every plan), so it never started. Dropping it keeps
+    // the batch whole: replaying it for only some partitions would split its rows.
+    if (latest->batch_id > 0) ARROW_RETURN_NOT_OK(require_state(latest->batch_id - 1));
+    ARROW_RETURN_NOT_OK(task->checkpoint.DropPlan(latest->batch_id));
+    task->position = latest->from.at(partition);
+    task->next_batch = latest->batch_id;
   } else {
     // Interrupted: start from the state before it, and replay it with the caller.
     if (latest->batch_id > 0) ARROW_RETURN_NOT_OK(require_state(latest->batch_id - 1));
@@ -173,6 +181,15 @@ arrow::Status StreamJob::OpenTask(bus::PartitionId partition,
                          task->position.value, task->next_batch);
   tasks_.emplace(partition, std::move(task));
   return arrow::Status::OK();
+}
+
+bool StreamJob::AllPlansWritten(const BatchPlan& plan) const {
+  for (const auto& [partition, batch_id] : plan.members) {
+    const auto dir = options_.checkpoint_dir / "partitions" / std::to_string(partition.value);
+    auto checkpoint = CheckpointDir::Open(dir);
+    if (!checkpoint.ok() || !checkpoint->HasPlan(batch_id)) return false;
+  }
+  return true;
 }
 
 arrow::Status StreamJob::SyncAssignment(bool* changed) {
@@ -325,15 +342,23 @@ arrow::Result<BatchReport> StreamJob::RunBatch(std::chrono::milliseconds poll_ti
     auto& to = batch.parts.at(message.partition).plan.to[message.partition];
     to = std::max(to, bus::Offset{message.offset.value + 1});
   }
-  for (auto& [partition, part] : batch.parts) {
-    ARROW_RETURN_NOT_OK(tasks_.at(partition)->checkpoint.WritePlan(part.plan));
-  }
+  ARROW_RETURN_NOT_OK(WritePlans(batch));
   ARROW_ASSIGN_OR_RAISE(auto report, Execute(batch, messages, std::move(decoded)));
   if (options_.pipeline_commits) {  // what finished here is the previous batch
     report.lake_latencies = std::move(finished.lake_latencies);
     report.duration = finished.duration;
   }
   return report;
+}
+
+arrow::Status StreamJob::WritePlans(Batch& batch) {
+  std::map<bus::PartitionId, int64_t> members;
+  for (const auto& [partition, part] : batch.parts) members[partition] = part.plan.batch_id;
+  for (auto& [partition, part] : batch.parts) {
+    part.plan.members = members;
+    ARROW_RETURN_NOT_OK(tasks_.at(partition)->checkpoint.WritePlan(part.plan));
+  }
+  return arrow::Status::OK();
 }
 
 arrow::Result<BatchReport> StreamJob::CloseAllWindows() {
@@ -349,9 +374,9 @@ arrow::Result<BatchReport> StreamJob::CloseAllWindows() {
     part.plan.from[partition] = task->position;
     part.plan.to[partition] = task->position;
     part.plan.close_all = true;
-    ARROW_RETURN_NOT_OK(task->checkpoint.WritePlan(part.plan));
     batch.parts.emplace(partition, std::move(part));
   }
+  ARROW_RETURN_NOT_OK(WritePlans(batch));
   ARROW_ASSIGN_OR_RAISE(auto report, Execute(batch, {}, {}));
   ARROW_ASSIGN_OR_RAISE(auto finished, FinishPending());  // bounded input: done now
   report.lake_latencies = std::move(finished.lake_latencies);

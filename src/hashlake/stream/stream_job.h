@@ -136,6 +136,10 @@ class StreamJob {
   /// Opens tasks for newly assigned partitions (finishing their interrupted batches) and
   /// drops revoked ones. Sets `*changed` when the assignment changed.
   arrow::Status SyncAssignment(bool* changed);
+  /// Writes each partition's plan, each listing every member of the batch.
+  arrow::Status WritePlans(Batch& batch);
+  /// True when every member partition of `plan`'s batch has its plan on disk.
+  bool AllPlansWritten(const BatchPlan& plan) const;
   /// Loads a newly assigned partition's task from its checkpoint folder; an interrupted
   /// batch goes into `replay`. `committed` caches the bus's committed offsets.
   arrow::Status OpenTask(bus::PartitionId partition, std::optional<bus::OffsetMap>* committed,

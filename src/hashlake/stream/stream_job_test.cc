@@ -464,6 +464,42 @@ TEST_F(StreamJobTest, PartitionsMoveBetweenInstancesExactlyOnce) {
   EXPECT_EQ(rejected_.Rows(), 2);
 }
 
+// A kill while a batch's plans are written leaves a plan for some partitions only. That
+// batch wrote nothing else, so it is dropped, not replayed for a subset of partitions
+// (which would close that subset's windows alone and split each window's rows in two).
+TEST_F(StreamJobTest, APlanWrittenForOnlySomePartitionsIsDropped) {
+  lateness_ = seconds(1000);
+  Feed();
+  {
+    ASSERT_OK_AND_ASSIGN(auto job, NewJob());
+    for (int i = 0; i < 10; ++i) ASSERT_OK(job->RunBatch(milliseconds(0)).status());
+  }
+  // The closing batch was being planned: partition 0's plan is on disk, partition 1's not.
+  ASSERT_OK_AND_ASSIGN(auto first, CheckpointDir::Open(dir_ / "partitions" / "0"));
+  ASSERT_OK_AND_ASSIGN(auto second, CheckpointDir::Open(dir_ / "partitions" / "1"));
+  ASSERT_OK_AND_ASSIGN(auto done0, first.LatestPlan());
+  ASSERT_OK_AND_ASSIGN(auto done1, second.LatestPlan());
+  BatchPlan partial = *done0;
+  partial.batch_id = done0->batch_id + 1;
+  partial.from = partial.to = done0->to;
+  partial.close_all = true;
+  partial.members = {{bus::PartitionId{0}, done0->batch_id + 1},
+                     {bus::PartitionId{1}, done1->batch_id + 1}};
+  ASSERT_OK(first.WritePlan(partial));
+
+  ASSERT_OK_AND_ASSIGN(auto job, NewJob());
+  ASSERT_OK(job->CloseAllWindows().status());
+  std::map<std::pair<int64_t, std::string>, int> rows;
+  for (const auto& table : counts_.commits) {
+    auto starts = std::static_pointer_cast<arrow::TimestampArray>(table->column(0)->chunk(0));
+    auto tags = std::static_pointer_cast<arrow::StringArray>(table->column(2)->chunk(0));
+    for (int64_t i = 0; i < table->num_rows(); ++i) ++rows[{starts->Value(i), tags->GetString(i)}];
+  }
+  for (const auto& [key, n] : rows) EXPECT_EQ(n, 1) << key.second << " has " << n << " rows";
+  EXPECT_EQ(Counts().at({ToMicros(At(0)), "a"}), 2);
+  EXPECT_EQ(posts_.Rows(), 10);
+}
+
 TEST_F(StreamJobTest, RefusesTablesAheadOfAMissingCheckpoint) {
   Feed();
   {
