@@ -54,8 +54,6 @@ std::vector<ConfigKey> BuildKeys() {
       {"stream.trigger", T::kDuration, "1s", "Micro-batch interval."},
       {"stream.max_batch", T::kInt, "50000", "Most records read per micro-batch.", {}, {}, 1,
        10'000'000},
-      {"stream.top_k", T::kInt, "10", "Hashtags kept per window in the live view.", {}, {}, 1,
-       1000},
       {"stream.enrich", T::kBool, "true",
        "Clean each post's text into tokens, identify its language and resolve its area; off "
        "stores posts as the source gave them (faster)."},

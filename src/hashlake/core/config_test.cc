@@ -23,14 +23,14 @@ TEST(ConfigTest, TomlThenSetOverrides) {
   ASSERT_OK(config.MergeToml(R"(
 [stream]
 window = "5m"
-top_k = 20
+counts_top_k = 20
 [source]
 files = ["a.ndjson", "b.ndjson.gz"]
 speed = 10
 )",
                              "hashlake.toml"));
   EXPECT_EQ(config.GetDuration("stream.window"), std::chrono::minutes(5));
-  EXPECT_EQ(config.GetInt("stream.top_k"), 20);
+  EXPECT_EQ(config.GetInt("stream.counts_top_k"), 20);
   EXPECT_EQ(config.GetStringList("source.files"),
             (std::vector<std::string>{"a.ndjson", "b.ndjson.gz"}));
   EXPECT_DOUBLE_EQ(config.GetDouble("source.speed"), 10.0);
@@ -66,7 +66,7 @@ TEST(ConfigTest, SecretsComeOnlyFromTheEnvironmentAndAreMasked) {
 
 TEST(ConfigTest, ShowIsValidTomlThatLoadsBack) {
   Config config;
-  ASSERT_OK(config.SetAssignment("stream.top_k=7"));
+  ASSERT_OK(config.SetAssignment("stream.counts_top_k=7"));
   ASSERT_OK(config.SetAssignment(R"(data.dir=C:\lake "quoted")"));
   Config again;
   // Secrets are shown masked; strip them before loading back.
@@ -80,7 +80,7 @@ TEST(ConfigTest, ShowIsValidTomlThatLoadsBack) {
     start = end + 1;
   }
   ASSERT_OK(again.MergeToml(kept, "shown"));
-  EXPECT_EQ(again.GetInt("stream.top_k"), 7);
+  EXPECT_EQ(again.GetInt("stream.counts_top_k"), 7);
   EXPECT_EQ(again.GetString("data.dir"), R"(C:\lake "quoted")");
 }
 
