@@ -35,6 +35,19 @@ struct KafkaConsumerState {
 
 namespace {
 
+// A fetched message as the bus hands it out; the partition's next position moves past it.
+ConsumedMessage Consume(KafkaConsumerState& s, const rd_kafka_message_t& m) {
+  rd_kafka_timestamp_type_t type;
+  const int64_t ts = rd_kafka_message_timestamp(&m, &type);
+  s.positions[m.partition] = m.offset + 1;
+  const auto* key = static_cast<const char*>(m.key);
+  const auto* payload = static_cast<const char*>(m.payload);
+  return {PartitionId{m.partition}, Offset{m.offset},
+          key == nullptr ? std::string() : std::string(key, m.key_len),
+          payload == nullptr ? std::string() : std::string(payload, m.len),
+          FromMicros(ts > 0 ? ts * 1000 : 0)};
+}
+
 int64_t ResetOffset(const KafkaConsumerState& s) {
   return s.options.auto_offset_reset == "latest" ? RD_KAFKA_OFFSET_END
                                                  : RD_KAFKA_OFFSET_BEGINNING;
@@ -188,15 +201,7 @@ arrow::Result<std::unique_ptr<KafkaConsumer>> KafkaConsumer::Make(const KafkaOpt
   while (!s.active && std::chrono::steady_clock::now() < deadline && s.fatal.empty()) {
     rd_kafka_message_t* m = rd_kafka_consumer_poll(s.rk.get(), 100);
     if (m == nullptr) continue;
-    if (m->err == RD_KAFKA_RESP_ERR_NO_ERROR) {
-      rd_kafka_timestamp_type_t type;
-      const int64_t ts = rd_kafka_message_timestamp(m, &type);
-      s.stash.push_back({PartitionId{m->partition}, Offset{m->offset},
-                         std::string(static_cast<const char*>(m->key), m->key_len),
-                         std::string(static_cast<const char*>(m->payload), m->len),
-                         FromMicros(ts > 0 ? ts * 1000 : 0)});
-      s.positions[m->partition] = m->offset + 1;
-    }
+    if (m->err == RD_KAFKA_RESP_ERR_NO_ERROR) s.stash.push_back(internal::Consume(s, *m));
     rd_kafka_message_destroy(m);
   }
   s.collecting = nullptr;
@@ -268,13 +273,7 @@ arrow::Result<std::vector<ConsumedMessage>> KafkaConsumer::Poll(
       rd_kafka_message_destroy(m);
       continue;
     }
-    rd_kafka_timestamp_type_t type;
-    const int64_t ts = rd_kafka_message_timestamp(m, &type);
-    out.push_back({PartitionId{m->partition}, Offset{m->offset},
-                   std::string(static_cast<const char*>(m->key), m->key_len),
-                   std::string(static_cast<const char*>(m->payload), m->len),
-                   FromMicros(ts > 0 ? ts * 1000 : 0)});
-    s.positions[m->partition] = m->offset + 1;
+    out.push_back(internal::Consume(s, *m));
     rd_kafka_message_destroy(m);
   }
   s.collecting = nullptr;

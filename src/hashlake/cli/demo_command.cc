@@ -89,8 +89,7 @@ arrow::Status RunDemo(const Config& config, const DemoFlags& flags) {
     if (!status.ok()) break;
     if (collector_done.load() && !collect_status.ok()) break;
     // Bounded input fully read: close the remaining windows so their counts land.
-    auto lag = runner->job().Lag();
-    if (collector_done.load() && !windows_closed && lag.ok() && *lag == 0) {
+    if (collector_done.load() && !windows_closed && runner->lag() == 0) {
       status = runner->CloseAllWindows().status();
       if (!status.ok()) break;
       windows_closed = true;

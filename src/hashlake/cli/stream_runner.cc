@@ -106,6 +106,7 @@ void StreamRunner::Record(const stream::BatchReport& report) {
                               FormatCount(behind.value));
     }
     progress_.SetLag(total);
+    lag_ = total;
   }
   std::map<std::string, int64_t> versions;
   for (const auto* table : tables_) versions[table->name()] = table->version();

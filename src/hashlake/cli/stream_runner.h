@@ -51,6 +51,8 @@ class StreamRunner final : public serve::DashboardData {
   void LogProgress(std::chrono::seconds every);
 
   stream::StreamJob& job() { return *job_; }
+  /// Records behind the end of the bus after the last batch; -1 when unknown.
+  int64_t lag() const { return lag_.load(); }
   const StreamPlaces& places() const { return places_; }
   /// "posts 1,204 (312/s) · … · lag by partition 0:12 1:0"
   std::string ProgressLine();
@@ -76,6 +78,7 @@ class StreamRunner final : public serve::DashboardData {
   std::atomic<int64_t> posts_{0};
   std::atomic<int64_t> rejected_{0};
   std::atomic<int64_t> watermark_us_{0};
+  std::atomic<int64_t> lag_{-1};
   mutable std::mutex mu_;
   std::map<std::string, int64_t> table_versions_;  // GUARDED_BY(mu_)
   std::string lag_by_partition_;                   // GUARDED_BY(mu_)

@@ -26,6 +26,7 @@
 
 #include <arrow/api.h>
 
+#include "hashlake/lake/append_bench_internal.h"
 #include "hashlake/lake/delta_table.h"
 #include "hashlake/lake/json_lines.h"
 #include "hashlake/lake/log_store.h"
@@ -197,10 +198,6 @@ arrow::Status AppendRows(const std::string& dir, int64_t writer, int64_t count) 
   return arrow::Status::OK();
 }
 
-double Seconds(std::chrono::steady_clock::duration d) {
-  return std::chrono::duration<double>(d).count();
-}
-
 arrow::Status BenchAppend(const std::string& dir, int64_t batches, int64_t rows) {
   ARROW_ASSIGN_OR_RAISE(auto table,
                         DeltaTable::Create(dir, *InteropSchema(), {"date", "source"}));
@@ -215,22 +212,7 @@ arrow::Status BenchAppend(const std::string& dir, int64_t batches, int64_t rows)
     ARROW_ASSIGN_OR_RAISE(auto t, arrow::ConcatenateTables(parts));
     data.push_back(t);
   }
-  std::vector<double> latencies;
-  auto start = std::chrono::steady_clock::now();
-  for (const auto& t : data) {
-    auto t0 = std::chrono::steady_clock::now();
-    ARROW_ASSIGN_OR_RAISE(auto r, table->Append(*t));
-    latencies.push_back(Seconds(std::chrono::steady_clock::now() - t0) * 1000);
-  }
-  double seconds = Seconds(std::chrono::steady_clock::now() - start);
-  ARROW_ASSIGN_OR_RAISE(auto snapshot, table->LoadSnapshot());
-  int64_t bytes = 0;
-  for (const auto& f : snapshot.files) bytes += f.size;
-  std::cout << "{\"rows\":" << batches * rows << ",\"bytes\":" << bytes
-            << ",\"seconds\":" << seconds << ",\"latencies_ms\":[";
-  for (size_t i = 0; i < latencies.size(); ++i) std::cout << (i ? "," : "") << latencies[i];
-  std::cout << "]}\n";
-  return arrow::Status::OK();
+  return hashlake::lake::internal::TimeAppends(*table, data);
 }
 
 arrow::Status BenchLoad(const std::string& dir, int64_t commits) {
@@ -251,7 +233,7 @@ arrow::Status BenchLoad(const std::string& dir, int64_t commits) {
   auto time_load = [&]() -> arrow::Result<double> {
     auto t0 = std::chrono::steady_clock::now();
     ARROW_ASSIGN_OR_RAISE(auto s, hashlake::lake::LoadSnapshot(table->store(), table->path()));
-    double secs = Seconds(std::chrono::steady_clock::now() - t0);
+    double secs = hashlake::lake::internal::Seconds(std::chrono::steady_clock::now() - t0);
     if (s.version != commits || static_cast<int64_t>(s.files.size()) != commits) {
       return arrow::Status::Invalid("bench-load read version ", s.version);
     }

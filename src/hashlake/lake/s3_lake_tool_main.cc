@@ -22,6 +22,7 @@
 #include <random>
 #include <string>
 
+#include "hashlake/lake/append_bench_internal.h"
 #include "hashlake/lake/delta_table.h"
 #include "hashlake/lake/json_lines.h"
 #include "hashlake/lake/log_store.h"
@@ -35,10 +36,6 @@ namespace {
 using hashlake::lake::CommitOptions;
 using hashlake::lake::DeltaTable;
 using hashlake::lake::ResolveTableUri;
-
-double Seconds(std::chrono::steady_clock::duration d) {
-  return std::chrono::duration<double>(d).count();
-}
 
 arrow::Result<std::unique_ptr<DeltaTable>> Open(const std::string& uri) {
   ARROW_ASSIGN_OR_RAISE(auto resolved, ResolveTableUri(uri));
@@ -176,22 +173,7 @@ arrow::Status BenchAppend(const std::string& uri, int64_t batches, int64_t rows)
   }
   ARROW_ASSIGN_OR_RAISE(auto table, DeltaTable::Create(resolved.root, *data[0]->schema(),
                                                        {"date", "source"}, {}, resolved.store));
-  std::vector<double> latencies;
-  auto start = std::chrono::steady_clock::now();
-  for (const auto& t : data) {
-    auto t0 = std::chrono::steady_clock::now();
-    ARROW_ASSIGN_OR_RAISE(auto r, table->Append(*t));
-    latencies.push_back(Seconds(std::chrono::steady_clock::now() - t0) * 1000);
-  }
-  double seconds = Seconds(std::chrono::steady_clock::now() - start);
-  ARROW_ASSIGN_OR_RAISE(auto snapshot, table->LoadSnapshot());
-  int64_t bytes = 0;
-  for (const auto& f : snapshot.files) bytes += f.size;
-  std::cout << "{\"rows\":" << batches * rows << ",\"bytes\":" << bytes
-            << ",\"seconds\":" << seconds << ",\"latencies_ms\":[";
-  for (size_t i = 0; i < latencies.size(); ++i) std::cout << (i ? "," : "") << latencies[i];
-  std::cout << "]}\n";
-  return arrow::Status::OK();
+  return hashlake::lake::internal::TimeAppends(*table, data);
 }
 
 }  // namespace

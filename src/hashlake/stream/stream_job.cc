@@ -460,19 +460,21 @@ arrow::Result<BatchReport> StreamJob::Execute(Batch& batch,
   for (const auto& [partition, part] : batch.parts) pending->plans.emplace(partition, part.plan);
   std::string& info = pending->info;
   {
+    // {"batch":{"0":7},"from":{"0":120},"to":{"0":180},"close_all":false}
     JsonWriter w(&info);
-    w.BeginObject();
-    for (const char* key : {"batch", "from", "to"}) {
+    auto per_partition = [&](const char* key, auto value_of) {
       w.Key(key);
       w.BeginObject();
       for (const auto& [partition, part] : batch.parts) {
         w.Key(std::to_string(partition.value));
-        w.Int(key[0] == 'b'   ? part.plan.batch_id
-              : key[0] == 'f' ? part.plan.from.at(partition).value
-                              : part.plan.to.at(partition).value);
+        w.Int(value_of(partition, part.plan));
       }
       w.EndObject();
-    }
+    };
+    w.BeginObject();
+    per_partition("batch", [](bus::PartitionId, const BatchPlan& p) { return p.batch_id; });
+    per_partition("from", [](bus::PartitionId id, const BatchPlan& p) { return p.from.at(id).value; });
+    per_partition("to", [](bus::PartitionId id, const BatchPlan& p) { return p.to.at(id).value; });
     w.Key("close_all");
     w.Bool(batch.close_all);
     w.EndObject();
@@ -620,13 +622,6 @@ arrow::Result<bus::OffsetMap> StreamJob::LagByPartition(bool exact) {
     lag[partition] = bus::Offset{std::max<int64_t>(0, behind)};
   }
   return lag;
-}
-
-arrow::Result<int64_t> StreamJob::Lag() {
-  ARROW_ASSIGN_OR_RAISE(auto lag, LagByPartition());
-  int64_t total = 0;
-  for (const auto& [partition, behind] : lag) total += behind.value;
-  return total;
 }
 
 }  // namespace hashlake::stream

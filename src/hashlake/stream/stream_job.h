@@ -115,8 +115,6 @@ class StreamJob {
   /// Records behind the end of the bus, per assigned partition; from the bus's cheap
   /// estimate of its end (bus::Consumer::EndOffsetsEstimate) unless `exact`.
   arrow::Result<bus::OffsetMap> LagByPartition(bool exact = false);
-  /// The same, summed.
-  arrow::Result<int64_t> Lag();
 
   /// The next offset to read, per assigned partition.
   bus::OffsetMap positions() const;

@@ -122,17 +122,23 @@ arrow::Result<std::shared_ptr<arrow::Table>> AreaHashtagCountsTable(
     const std::vector<ClosedWindow>& windows, int top_k) {
   ARROW_ASSIGN_OR_RAISE(auto rows, WindowRows::Make(AreaHashtagCountsSchema()));
   for (const auto& w : windows) {
-    // Ranked() orders by count then key, and the key starts with the area; a stable sort
-    // by area then groups each area's hashtags in rank order.
-    auto entries = Ranked(w.aggregates.area_hashtags);
-    std::stable_sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) {
-      const auto x = SplitAreaHashtagKey(a.first), y = SplitAreaHashtagKey(b.first);
-      return std::tie(x.country_code, x.region) < std::tie(y.country_code, y.region);
+    // Grouped by area, then in rank order within each area.
+    struct Row {
+      AreaHashtag key;
+      int64_t count;
+    };
+    std::vector<Row> entries;
+    entries.reserve(w.aggregates.area_hashtags.size());
+    for (const auto& [key, count] : w.aggregates.area_hashtags) {
+      entries.push_back({SplitAreaHashtagKey(key), count});
+    }
+    std::sort(entries.begin(), entries.end(), [](const Row& a, const Row& b) {
+      return std::tie(a.key.country_code, a.key.region, b.count, a.key.hashtag) <
+             std::tie(b.key.country_code, b.key.region, a.count, b.key.hashtag);
     });
     int32_t rank = 0;
     std::string_view area_country, area_region;
-    for (const auto& [key, count] : entries) {
-      const auto parts = SplitAreaHashtagKey(key);
+    for (const auto& [parts, count] : entries) {
       if (rank == 0 || parts.country_code != area_country || parts.region != area_region) {
         area_country = parts.country_code;
         area_region = parts.region;
