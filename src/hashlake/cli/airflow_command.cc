@@ -4,7 +4,6 @@
 #include <chrono>
 #include <filesystem>
 #include <memory>
-#include <sstream>
 
 #include "hashlake/cli/command.h"
 #include "hashlake/core/atomic_file.h"
@@ -28,18 +27,12 @@ int Export(const ExportArgs& args) {
   load.check_programs = false;
   auto pipeline = schedule::LoadPipeline(args.file, load);
   if (!pipeline.ok()) {
-    std::istringstream lines(pipeline.status().message());
-    for (std::string line; std::getline(lines, line);) PrintError(args.file + ": " + line);
+    PrintErrors(args.file, pipeline.status());
     return kExitUsage;
   }
   schedule::AirflowExportOptions options;
   std::error_code ec;
-  if (!args.hashlake_bin.empty()) {
-    options.hashlake_binary = args.hashlake_bin;
-  } else {
-    auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
-    options.hashlake_binary = ec ? "hashlake" : self.string();
-  }
+  options.hashlake_binary = args.hashlake_bin.empty() ? SelfBinary() : args.hashlake_bin;
   options.workdir = std::filesystem::absolute(args.workdir.empty() ? "." : args.workdir, ec)
                         .lexically_normal()
                         .string();

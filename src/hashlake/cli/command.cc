@@ -4,6 +4,7 @@
 #include <csignal>
 
 #include <filesystem>
+#include <sstream>
 
 #include <fmt/core.h>
 
@@ -58,5 +59,16 @@ arrow::Result<Config> ConfigFlags::Load(const CommandContext& context) const {
 }
 
 void PrintError(const std::string& message) { fmt::print(stderr, "hashlake: {}\n", message); }
+
+void PrintErrors(const std::string& file, const arrow::Status& status) {
+  std::istringstream lines(status.message());
+  for (std::string line; std::getline(lines, line);) PrintError(file + ": " + line);
+}
+
+std::string SelfBinary() {
+  std::error_code ec;
+  auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
+  return ec ? std::string("hashlake") : self.string();
+}
 
 }  // namespace hashlake::cli

@@ -51,6 +51,11 @@ bool StopRequested();
 
 /// Prints "hashlake: <message>" as one line on stderr.
 void PrintError(const std::string& message);
+/// Prints each line of a multi-line status as its own "hashlake: <file>: <line>".
+void PrintErrors(const std::string& file, const arrow::Status& status);
+
+/// The path of the running hashlake binary ("hashlake" when it cannot be read).
+std::string SelfBinary();
 
 void AddDemoCommand(CLI::App& root, CommandContext& context);
 void AddProcessCommand(CLI::App& root, CommandContext& context);

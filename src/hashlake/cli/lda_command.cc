@@ -84,7 +84,7 @@ struct LdaArgs {
 };
 
 // The documents named by --lake or --corpus, before any vocabulary filter.
-arrow::Result<Corpus> LoadInput(const LdaArgs& args, bool for_posts_pooling) {
+arrow::Result<Corpus> LoadInput(const LdaArgs& args) {
   if (args.lake.empty() == args.corpus.empty()) {
     return arrow::Status::Invalid("give exactly one of --lake DIR or --corpus PATH");
   }
@@ -95,7 +95,7 @@ arrow::Result<Corpus> LoadInput(const LdaArgs& args, bool for_posts_pooling) {
     options.until = args.until;
     options.languages = args.languages;
     options.min_tokens = args.min_tokens;
-    options.pool_by_hashtag = for_posts_pooling && args.pool_hashtags;
+    options.pool_by_hashtag = args.pool_hashtags;
     ARROW_ASSIGN_OR_RAISE(docs, topics::LoadPostsDocs(lake::JoinTableUri(args.lake, "posts"), options));
   } else if (args.format == "lda-c") {
     const std::string vocab =
@@ -318,7 +318,7 @@ arrow::Result<std::optional<int64_t>> Persist(const TrainResult& r, const LdaArg
 }
 
 arrow::Status RunTrain(const LdaArgs& args) {
-  ARROW_ASSIGN_OR_RAISE(Corpus raw, LoadInput(args, true));
+  ARROW_ASSIGN_OR_RAISE(Corpus raw, LoadInput(args));
   ARROW_ASSIGN_OR_RAISE(Corpus filtered, topics::FilterCorpus(raw, VocabOptions(args)));
   const double beta = args.beta_given ? args.beta : (args.model == "lda" ? 0.01 : 0.1);
   ARROW_ASSIGN_OR_RAISE(auto result, Train(filtered, args, args.k, args.alpha, beta, !args.ldavis_out.empty()));
@@ -339,7 +339,7 @@ arrow::Status RunSweep(const LdaArgs& args) {
       args.select != "perplexity") {
     return arrow::Status::Invalid("--select must be c_v, npmi, umass or perplexity");
   }
-  ARROW_ASSIGN_OR_RAISE(Corpus raw, LoadInput(args, true));
+  ARROW_ASSIGN_OR_RAISE(Corpus raw, LoadInput(args));
   ARROW_ASSIGN_OR_RAISE(Corpus filtered, topics::FilterCorpus(raw, VocabOptions(args)));
   const auto ks = args.k_grid.empty() ? std::vector<int32_t>{args.k} : args.k_grid;
   const auto alphas = args.alpha_grid.empty() ? std::vector<double>{args.alpha} : args.alpha_grid;
@@ -351,8 +351,6 @@ arrow::Status RunSweep(const LdaArgs& args) {
   double best_score = -INFINITY;
   LdaArgs quiet = args;
   quiet.quiet = true;
-  quiet.ldavis_out.clear();
-  quiet.model_out.clear();
   for (int32_t k : ks) {
     for (double alpha : alphas) {
       for (double beta : betas) {
@@ -363,10 +361,7 @@ arrow::Status RunSweep(const LdaArgs& args) {
                    result.seconds);
         std::fflush(stdout);
         if (!args.lake.empty() && !args.no_record) {
-          LdaArgs record_args = quiet;
-          record_args.lake = args.lake;
           // Sweep rows keep their metrics and terms; only the best is saved as a file.
-          record_args.model_out = "";
           topics::ModelRecord record;
           record.model = topics::ModelKindName(result.model.kind);
           record.k = k;
@@ -392,7 +387,7 @@ arrow::Status RunSweep(const LdaArgs& args) {
 
 arrow::Status RunEval(const LdaArgs& args) {
   ARROW_ASSIGN_OR_RAISE(TopicModel model, topics::LoadModel(args.model_in));
-  ARROW_ASSIGN_OR_RAISE(Corpus raw, LoadInput(args, false));
+  ARROW_ASSIGN_OR_RAISE(Corpus raw, LoadInput(args));
   Corpus texts = ToModelVocab(raw, model);
   ARROW_ASSIGN_OR_RAISE(auto metrics, Evaluate(model, texts, &texts, args));
   std::string out;
@@ -414,7 +409,7 @@ arrow::Status RunEval(const LdaArgs& args) {
 
 arrow::Status RunInfer(const LdaArgs& args) {
   ARROW_ASSIGN_OR_RAISE(TopicModel model, topics::LoadModel(args.model_in));
-  ARROW_ASSIGN_OR_RAISE(Corpus raw, LoadInput(args, false));
+  ARROW_ASSIGN_OR_RAISE(Corpus raw, LoadInput(args));
   Corpus docs = ToModelVocab(raw, model);
   const auto theta = topics::InferCorpus(model, docs, {.seed = args.seed});
   std::ofstream file;

@@ -1,12 +1,9 @@
 // `hashlake run PIPELINE [--check]` and `hashlake runs list|show|status`.
 #include <fmt/format.h>
-#include <signal.h>
 
-#include <atomic>
 #include <chrono>
 #include <filesystem>
 #include <memory>
-#include <sstream>
 #include <thread>
 
 #include "hashlake/cli/command.h"
@@ -16,22 +13,6 @@
 
 namespace hashlake::cli {
 namespace {
-
-std::atomic<int> g_stop_signal{0};
-
-void OnRunStopSignal(int signo) { g_stop_signal.store(signo); }
-
-std::string SelfBinary() {
-  std::error_code ec;
-  auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
-  return ec ? std::string("hashlake") : self.string();
-}
-
-// Prints each line of a multi-line Invalid status as its own error line.
-void PrintErrors(const std::string& file, const arrow::Status& status) {
-  std::istringstream lines(status.message());
-  for (std::string line; std::getline(lines, line);) PrintError(file + ": " + line);
-}
 
 struct RunArgs {
   std::string file;
@@ -76,11 +57,7 @@ int RunPipeline(const RunArgs& args) {
     PrintError(scheduler.status().message());
     return kExitFailure;
   }
-  struct sigaction action {};
-  action.sa_handler = OnRunStopSignal;
-  sigemptyset(&action.sa_mask);
-  ::sigaction(SIGTERM, &action, nullptr);
-  ::sigaction(SIGINT, &action, nullptr);
+  InstallStopSignals();
   if (auto status = (*scheduler)->Start(); !status.ok()) {
     PrintError(status.message());
     return kExitFailure;
@@ -89,8 +66,8 @@ int RunPipeline(const RunArgs& args) {
              (*scheduler)->runs_dir().string());
   bool stop_requested = false;
   while (!(*scheduler)->Stopped()) {
-    if (!stop_requested && g_stop_signal.load() != 0) {
-      fmt::print(stderr, "hashlake run: signal {}: stopping every child\n", g_stop_signal.load());
+    if (!stop_requested && StopRequested()) {
+      fmt::print(stderr, "hashlake run: stop requested: stopping every child\n");
       (*scheduler)->RequestStop();
       stop_requested = true;
     }
@@ -244,7 +221,7 @@ void AddRunsCommand(CLI::App& root, CommandContext& context) {
     }
   });
   auto* status = runs->add_subcommand(
-      "status", "The pipeline status JSON the dashboard's Pipeline page reads");
+      "status", "The pipeline status JSON (status.json) of a running hashlake run");
   AddRunsOptions(status, args.get());
   status->callback([args, &context] {
     auto dir = DataDir(*args, context);

@@ -66,7 +66,7 @@ class Scheduler {
   std::unique_ptr<Impl> impl_;
 };
 
-/// For readers in other processes (`hashlake serve`, `hashlake runs`): the last status.json a
+/// For readers in other processes (`hashlake runs status`): the last status.json a
 /// scheduler wrote under `data_dir` with recent_runs refreshed from the history, or, when no
 /// scheduler ever ran there, {"state":"not running","services":[],"flows":[],"recent_runs":
 /// [...]}.

@@ -2,15 +2,6 @@
 
 namespace hashlake::topics {
 
-void AliasTable::Build(std::span<const double> weights, std::span<const int32_t> ids) {
-  const std::size_t n = weights.size();
-  prob_.assign(n, 0.0);
-  alias_.assign(n, 0);
-  ids_.assign(ids.begin(), ids.end());
-  total_ = BuildAliasInto(weights, prob_, alias_);
-  if (total_ <= 0) prob_.clear();
-}
-
 double BuildAliasInto(std::span<const double> weights, std::span<double> prob,
                       std::span<int32_t> alias) {
   const std::size_t n = weights.size();

@@ -135,17 +135,6 @@ double Mean(const std::vector<double>& values) {
 
 }  // namespace
 
-std::string_view CoherenceMeasureName(CoherenceMeasure measure) {
-  switch (measure) {
-    case CoherenceMeasure::kUMass:
-      return "u_mass";
-    case CoherenceMeasure::kCNpmi:
-      return "c_npmi";
-    case CoherenceMeasure::kCv:
-      return "c_v";
-  }
-  return "unknown";
-}
 
 arrow::Result<CoherenceResult> ComputeCoherence(const std::vector<std::vector<int32_t>>& topics,
                                                 const Corpus& texts, CoherenceMeasure measure,

@@ -26,7 +26,6 @@ namespace hashlake::topics {
 /// assumes every text is longer than the window); compare with processes=1.
 enum class CoherenceMeasure { kUMass, kCNpmi, kCv };
 
-std::string_view CoherenceMeasureName(CoherenceMeasure measure);
 
 struct CoherenceResult {
   std::vector<double> per_topic;  ///< gensim's get_coherence_per_topic()

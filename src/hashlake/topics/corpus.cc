@@ -23,14 +23,6 @@ std::optional<int32_t> Vocabulary::Find(std::string_view term) const {
   return it->second;
 }
 
-std::vector<int32_t> ToIds(const Vocabulary& vocab, const std::vector<std::string>& tokens) {
-  std::vector<int32_t> ids;
-  ids.reserve(tokens.size());
-  for (const std::string& t : tokens) {
-    if (auto id = vocab.Find(t)) ids.push_back(*id);
-  }
-  return ids;
-}
 
 arrow::Result<Corpus> BuildCorpus(const TokenizedDocs& docs, const VocabularyOptions& options) {
   if (docs.docs.empty()) return arrow::Status::Invalid("corpus: no documents");

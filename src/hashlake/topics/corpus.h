@@ -76,7 +76,5 @@ arrow::Result<Corpus> FilterCorpus(const Corpus& corpus, const VocabularyOptions
 arrow::Result<std::pair<Corpus, Corpus>> SplitCorpus(const Corpus& corpus, double test_fraction,
                                                      uint64_t seed);
 
-/// Maps token strings to ids of `vocab`, skipping unknown terms.
-std::vector<int32_t> ToIds(const Vocabulary& vocab, const std::vector<std::string>& tokens);
 
 }  // namespace hashlake::topics

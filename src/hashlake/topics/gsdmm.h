@@ -34,7 +34,6 @@ class GsdmmSampler {
   static arrow::Result<std::unique_ptr<GsdmmSampler>> Make(const Corpus& corpus,
                                                            const GsdmmOptions& options);
   void Iterate();
-  int32_t iterations_done() const { return iterations_; }
   /// Documents that changed cluster in the last sweep.
   int64_t last_moves() const { return last_moves_; }
   int32_t NonEmptyClusters() const;

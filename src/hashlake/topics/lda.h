@@ -51,7 +51,6 @@ class LdaSampler {
 
   /// One sweep over every token (then an alpha update when due).
   void Iterate();
-  int32_t iterations_done() const { return iterations_; }
 
   /// log p(w, z) under the current assignments (Griffiths & Steyvers).
   double LogLikelihood() const;
