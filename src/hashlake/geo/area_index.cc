@@ -208,12 +208,13 @@ AreaIndex::AreaIndex(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 AreaIndex::~AreaIndex() = default;
 
 arrow::Result<std::shared_ptr<const AreaIndex>> AreaIndex::LoadBuiltIn() {
-  ARROW_ASSIGN_OR_RAISE(const std::string json, internal::InflateBuiltInGeoData());
-  simdjson::dom::parser parser;
-  simdjson::dom::element doc;
-  if (parser.parse(json).get(doc) != simdjson::SUCCESS) {
-    return arrow::Status::Invalid("geo: the built-in data is not JSON");
-  }
+  ARROW_ASSIGN_OR_RAISE(auto doc, internal::ParseBuiltInGeoData());
+  return FromBuiltInDocument(*doc);
+}
+
+arrow::Result<std::shared_ptr<const AreaIndex>> AreaIndex::FromBuiltInDocument(
+    const internal::BuiltInGeoDocument& built_in) {
+  const simdjson::dom::element doc = built_in.root;
   simdjson::dom::array areas;
   if (doc["areas"].get_array().get(areas) != simdjson::SUCCESS) {
     return arrow::Status::Invalid("geo: the built-in data has no 'areas'");

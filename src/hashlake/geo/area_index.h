@@ -10,6 +10,10 @@
 
 namespace hashlake::geo {
 
+namespace internal {
+struct BuiltInGeoDocument;
+}  // namespace internal
+
 /// Point → area over the built-in boundaries: Natural Earth 1:50m countries, with the
 /// United States replaced by the Census states (us-atlas 10m), so US points also get
 /// their state. Polygons are GEOS prepared geometries found through a 1° grid: a lookup
@@ -24,9 +28,12 @@ class AreaIndex {
   /// a few km, which otherwise loses harbours, beaches and piers.
   static constexpr double kSnapKm = 5.0;
 
-  /// Loads the boundaries compiled into the library (no files are read). About 0.5 s;
+  /// Loads the boundaries compiled into the library (no files are read). About 50 ms;
   /// call once and share the index.
   static arrow::Result<std::shared_ptr<const AreaIndex>> LoadBuiltIn();
+  /// The same from a document already parsed (AreaResolver shares it with the Gazetteer).
+  static arrow::Result<std::shared_ptr<const AreaIndex>> FromBuiltInDocument(
+      const internal::BuiltInGeoDocument& doc);
 
   ~AreaIndex();
   AreaIndex(const AreaIndex&) = delete;

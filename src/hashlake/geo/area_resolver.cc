@@ -1,5 +1,7 @@
 #include "hashlake/geo/area_resolver.h"
 
+#include "hashlake/geo/built_in_data.h"
+
 namespace hashlake::geo {
 
 AreaResolver::AreaResolver(std::shared_ptr<const AreaIndex> index,
@@ -7,8 +9,10 @@ AreaResolver::AreaResolver(std::shared_ptr<const AreaIndex> index,
     : index_(std::move(index)), gazetteer_(std::move(gazetteer)) {}
 
 arrow::Result<AreaResolver> AreaResolver::LoadBuiltIn() {
-  ARROW_ASSIGN_OR_RAISE(auto index, AreaIndex::LoadBuiltIn());
-  ARROW_ASSIGN_OR_RAISE(auto gazetteer, Gazetteer::LoadBuiltIn());
+  // One inflate and parse of the built-in data for both.
+  ARROW_ASSIGN_OR_RAISE(auto doc, internal::ParseBuiltInGeoData());
+  ARROW_ASSIGN_OR_RAISE(auto index, AreaIndex::FromBuiltInDocument(*doc));
+  ARROW_ASSIGN_OR_RAISE(auto gazetteer, Gazetteer::FromBuiltInDocument(*doc));
   return AreaResolver(std::move(index), std::move(gazetteer));
 }
 

@@ -30,4 +30,13 @@ arrow::Result<std::string> InflateBuiltInGeoData() {
   return out;
 }
 
+arrow::Result<std::unique_ptr<BuiltInGeoDocument>> ParseBuiltInGeoData() {
+  auto doc = std::make_unique<BuiltInGeoDocument>();
+  ARROW_ASSIGN_OR_RAISE(doc->json, InflateBuiltInGeoData());
+  if (doc->parser.parse(doc->json).get(doc->root) != simdjson::SUCCESS) {
+    return arrow::Status::Invalid("geo: the built-in data is not JSON");
+  }
+  return doc;
+}
+
 }  // namespace hashlake::geo::internal

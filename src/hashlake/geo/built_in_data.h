@@ -11,7 +11,9 @@
 //   places:    {alias: [alpha-2, ISO 3166-2 or ""]}               (tools/aliases.json)
 
 #include <arrow/result.h>
+#include <simdjson.h>
 
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -22,5 +24,13 @@ std::string_view BuiltInGeoData();
 
 /// The JSON document, decompressed.
 arrow::Result<std::string> InflateBuiltInGeoData();
+
+/// The document inflated and parsed once, for every reader of it (AreaIndex, Gazetteer).
+struct BuiltInGeoDocument {
+  std::string json;
+  simdjson::dom::parser parser;
+  simdjson::dom::element root;  // valid while this object lives
+};
+arrow::Result<std::unique_ptr<BuiltInGeoDocument>> ParseBuiltInGeoData();
 
 }  // namespace hashlake::geo::internal

