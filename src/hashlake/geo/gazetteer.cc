@@ -133,11 +133,14 @@ struct Gazetteer::Impl {
     const std::vector<Place>* places = nullptr;
   };
 
-  SegmentReading Read(std::string_view segment, bool later_segment, bool ngram) const;
+  /// `key` is MatchKey(segment), which the caller has at hand.
+  SegmentReading Read(std::string_view segment, const std::string& key, bool later_segment,
+                      bool ngram) const;
   std::optional<Area> Resolve(std::string_view text, const Hint* external) const;
 };
 
-Gazetteer::Impl::SegmentReading Gazetteer::Impl::Read(std::string_view segment, bool later_segment,
+Gazetteer::Impl::SegmentReading Gazetteer::Impl::Read(std::string_view segment,
+                                                      const std::string& key, bool later_segment,
                                                       bool ngram) const {
   SegmentReading out;
   // "Austin, TX" / "Toronto, CA": a capitalised pair after the first segment is a US
@@ -149,7 +152,6 @@ Gazetteer::Impl::SegmentReading Gazetteer::Impl::Read(std::string_view segment, 
     if (alpha2.count(std::string(segment))) readings.push_back({ToCode(segment), Code{}});
     if (!readings.empty()) return out;
   }
-  const std::string key = MatchKey(segment);
   if (key.empty()) return out;
   if (auto it = countries.find(key); it != countries.end())
     readings.push_back({it->second, Code{}});
@@ -189,7 +191,7 @@ std::optional<Area> Gazetteer::Impl::Resolve(std::string_view text, const Hint* 
   const std::vector<std::string_view> segments = Segments(text);
   bool any = false;
   for (size_t i = 0; i < segments.size(); ++i) {
-    SegmentReading r = Read(segments[i], i > 0, /*ngram=*/false);
+    SegmentReading r = Read(segments[i], MatchKey(segments[i]), i > 0, /*ngram=*/false);
     if (r.places && !candidates) {
       candidates = r.places;  // the first place named is the one meant
       r.hint = {};
@@ -216,8 +218,9 @@ std::optional<Area> Gazetteer::Impl::Resolve(std::string_view text, const Hint* 
           const bool capitals = run.size() <= 3 && std::all_of(run.begin(), run.end(), [](char c) {
                                   return c >= 'A' && c <= 'Z';
                                 });
-          if (MatchKey(run).size() < 4 && !capitals) continue;
-          SegmentReading r = Read(run, /*later_segment=*/false, /*ngram=*/true);
+          const std::string key = MatchKey(run);
+          if (key.size() < 4 && !capitals) continue;
+          SegmentReading r = Read(run, key, /*later_segment=*/false, /*ngram=*/true);
           if (!r.hint.empty()) hints.push_back(std::move(r.hint));
           if (r.places && !candidates) candidates = r.places;
           if (!r.hint.empty() || r.places) taken = n;

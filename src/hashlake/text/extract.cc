@@ -150,9 +150,14 @@ std::vector<Entity> ExtractUrlEntities(std::string_view text) {
 }
 
 std::vector<Entity> ExtractHashtagEntities(std::string_view text) {
+  return ExtractHashtagEntities(text, nullptr);
+}
+
+std::vector<Entity> ExtractHashtagEntities(std::string_view text,
+                                           const std::vector<Entity>* known_urls) {
   std::vector<Entity> out;
-  std::vector<Entity> urls;
-  bool urls_done = false;
+  std::vector<Entity> found_urls;  // computed at the first candidate, unless known
+  const std::vector<Entity>* urls = known_urls;
   std::size_t i = 0;
   while (i < text.size()) {
     const std::size_t start = i;
@@ -190,11 +195,11 @@ std::vector<Entity> ExtractHashtagEntities(std::string_view text) {
       continue;
     }
     Entity e{std::string(text.substr(i, tag_end - i)), start, tag_end};
-    if (!urls_done) {
-      urls = ExtractUrlEntities(text);
-      urls_done = true;
+    if (urls == nullptr) {
+      found_urls = ExtractUrlEntities(text);
+      urls = &found_urls;
     }
-    if (!Overlaps(e, urls)) out.push_back(std::move(e));
+    if (!Overlaps(e, *urls)) out.push_back(std::move(e));
     i = tag_end;
   }
   return out;
@@ -206,9 +211,14 @@ std::vector<std::string> ExtractHashtags(std::string_view text) {
 }
 
 std::vector<Entity> ExtractMentionEntities(std::string_view text) {
+  return ExtractMentionEntities(text, nullptr);
+}
+
+std::vector<Entity> ExtractMentionEntities(std::string_view text,
+                                           const std::vector<Entity>* known_urls) {
   std::vector<Entity> out;
-  std::vector<Entity> urls;
-  bool urls_done = false;
+  std::vector<Entity> found_urls;  // computed at the first candidate, unless known
+  const std::vector<Entity>* urls = known_urls;
   std::size_t i = 0;
   while (i < text.size()) {
     const std::size_t start = i;
@@ -272,11 +282,11 @@ std::vector<Entity> ExtractMentionEntities(std::string_view text) {
       }
     }
     Entity e{std::string(text.substr(i, end - i)), start, end};
-    if (!urls_done) {
-      urls = ExtractUrlEntities(text);
-      urls_done = true;
+    if (urls == nullptr) {
+      found_urls = ExtractUrlEntities(text);
+      urls = &found_urls;
     }
-    if (!Overlaps(e, urls)) out.push_back(std::move(e));
+    if (!Overlaps(e, *urls)) out.push_back(std::move(e));
     i = end;
   }
   return out;

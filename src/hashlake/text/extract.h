@@ -23,6 +23,10 @@ struct Entity {
 /// not followed by '#' or "://"; not a keycap emoji (#️⃣); not inside a URL.
 /// Values are raw (not normalized). Input need not be valid UTF-8 (bad bytes end a tag).
 std::vector<Entity> ExtractHashtagEntities(std::string_view text);
+/// The same, given every URL of `text` (ExtractUrlEntities) when the caller has them, so
+/// the text is not scanned for URLs again.
+std::vector<Entity> ExtractHashtagEntities(std::string_view text,
+                                           const std::vector<Entity>* known_urls);
 
 /// The hashtags of `text`, each passed through NormalizeHashtag, in order of
 /// appearance, repeats kept.
@@ -32,6 +36,10 @@ std::vector<std::string> ExtractHashtags(std::string_view text);
 /// [A-Za-z0-9_!#$%&*@] nor followed by '@'/"://"), extended to federated handles:
 /// "@alice@mastodon.social" and "@bob.bsky.social" are kept whole. Values have no '@'.
 std::vector<Entity> ExtractMentionEntities(std::string_view text);
+/// The same, given every URL of `text` (ExtractUrlEntities) when the caller has them, so
+/// the text is not scanned for URLs again.
+std::vector<Entity> ExtractMentionEntities(std::string_view text,
+                                           const std::vector<Entity>* known_urls);
 std::vector<std::string> ExtractMentions(std::string_view text);
 
 /// http(s) URLs and "www." links; trailing sentence punctuation and unbalanced

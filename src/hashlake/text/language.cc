@@ -18,8 +18,11 @@ DetectedLanguage DetectLanguage(std::string_view text) {
       buffer.replace(e.begin, e.end - e.begin, e.end - e.begin, ' ');
     }
   };
-  if (buffer.find_first_of("@\xEF") != std::string::npos) blank(ExtractMentionEntities(text));
-  blank(ExtractUrlEntities(text));
+  const std::vector<Entity> urls = ExtractUrlEntities(text);
+  if (buffer.find_first_of("@\xEF") != std::string::npos) {
+    blank(ExtractMentionEntities(text, &urls));
+  }
+  blank(urls);
   // CLD2's DetectLanguage requires valid UTF-8 (compact_lang_det.h): blank every bad byte.
   std::size_t from = 0;
   while (auto bad = FindInvalidUtf8(std::string_view(buffer).substr(from))) {

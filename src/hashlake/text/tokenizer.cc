@@ -141,21 +141,23 @@ std::vector<std::pair<std::string, TokenKind>> Tokenizer::Tokenize(std::string_v
 void Tokenizer::Run(std::string_view text, VisitFn visit, void* context) {
   // Entities are found on the original text, as the sources do for the hashtags column.
   // Each extractor needs its sigil, so texts without one skip its scan.
+  // The URLs are found once and handed to the other extractors, which skip them.
+  std::vector<Entity> urls;
+  if (text.find_first_of(".:") != std::string_view::npos) {  // "http(s)://", "www."
+    urls = ExtractUrlEntities(text);
+  }
   std::vector<Entity> hashtags;
   std::vector<Entity> dropped;
   if (text.find('#') != std::string_view::npos ||
       text.find("\xEF\xBC\x83") != std::string_view::npos) {  // U+FF03 ＃
-    hashtags = ExtractHashtagEntities(text);
+    hashtags = ExtractHashtagEntities(text, &urls);
   }
   if (text.find('@') != std::string_view::npos ||
       text.find("\xEF\xBC\xA0") != std::string_view::npos) {  // U+FF20 ＠
-    dropped = ExtractMentionEntities(text);
+    dropped = ExtractMentionEntities(text, &urls);
   }
-  if (text.find_first_of(".:") != std::string_view::npos) {  // "http(s)://", "www."
-    std::vector<Entity> urls = ExtractUrlEntities(text);
-    dropped.insert(dropped.end(), std::make_move_iterator(urls.begin()),
-                   std::make_move_iterator(urls.end()));
-  }
+  dropped.insert(dropped.end(), std::make_move_iterator(urls.begin()),
+                 std::make_move_iterator(urls.end()));
   spans_.clear();
   for (const Entity& e : hashtags) spans_.push_back({e.begin, e.end, &e});
   for (const Entity& e : dropped) spans_.push_back({e.begin, e.end, nullptr});
