@@ -188,8 +188,7 @@ arrow::Result<std::string> ExportAirflowDag(const Pipeline& pipeline,
                                         "with '_')");
         }
         std::string var = "t_" + PyIdentifier(run.task_id);
-        auto env = run.env;
-        env["HASHLAKE_JOB"] = job.name;
+        const auto& env = run.env;
         std::string kwargs = fmt::format("retries={}", job.retry.retries);
         if (job.retry.retries > 0) {
           kwargs += fmt::format(

@@ -519,6 +519,7 @@ std::vector<JobRunSpec> ExpandRuns(const JobSpec& job) {
       run.argv.push_back(Substitute(arg, run.params).ValueOr(arg));
     }
     run.env = job.env;
+    run.env["HASHLAKE_JOB"] = job.name;
     for (const auto& [key, value] : run.params) {
       std::string name = "HASHLAKE_PARAM_";
       for (unsigned char c : key)

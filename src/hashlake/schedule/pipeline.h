@@ -73,7 +73,7 @@ struct JobRunSpec {
   std::string task_id;                        ///< "job", or "job__k_5" for grid points
   std::map<std::string, std::string> params;  ///< Every parameter, grid values included.
   std::vector<std::string> argv;
-  std::map<std::string, std::string> env;  ///< The job's env plus HASHLAKE_PARAM_<NAME>.
+  std::map<std::string, std::string> env;  ///< The job's env plus HASHLAKE_JOB and HASHLAKE_PARAM_<NAME>.
 };
 
 /// A connected group of jobs sharing one trigger (the roots'), run together as one unit:

@@ -182,11 +182,15 @@ struct Scheduler::Impl {
     return spec;
   }
 
+  // Keeps the last `recent_runs` finished runs for status.json.
+  void Remember(const RunRecord& record) {
+    if (!record.finished()) return;
+    recent.push_back(record);
+    while (recent.size() > options.recent_runs) recent.pop_front();
+  }
+
   arrow::Status Record(const RunRecord& record) {
-    if (record.finished()) {
-      recent.push_back(record);
-      while (recent.size() > options.recent_runs) recent.pop_front();
-    }
+    Remember(record);
     changed = true;
     return history->Append(record);
   }
@@ -301,7 +305,6 @@ struct Scheduler::Impl {
     job.output.Open(RunsDir() / "logs" / (job.record.run_id + ".log"), options.log_tail_bytes);
     job.record.log_path = job.output.path();
     auto env = job.runs[job.grid_pos].env;
-    env["HASHLAKE_JOB"] = job.spec->name;
     env["HASHLAKE_RUN_ID"] = job.record.run_id;
     env["HASHLAKE_LOGICAL_TIME"] = FormatRfc3339(job.record.logical_time);
     env["HASHLAKE_ATTEMPT"] = std::to_string(job.attempt);
@@ -603,10 +606,7 @@ arrow::Status Scheduler::Start() {
       r.end = now;
       ARROW_RETURN_NOT_OK(m.history->Append(r));
     }
-    if (r.finished()) {
-      m.recent.push_back(r);
-      while (m.recent.size() > m.options.recent_runs) m.recent.pop_front();
-    }
+    m.Remember(r);
   }
   for (auto& f : m.flows) {
     auto it = last_tick.find(f.flow.name);

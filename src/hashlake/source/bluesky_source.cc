@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "hashlake/source/json_internal.h"
+#include "hashlake/source/line_reader.h"
 #include "hashlake/source/websocket_client.h"
 
 namespace hashlake::source {
@@ -63,13 +64,12 @@ void BlueskySource::HandleMessage(std::string_view message, bool text) {
   const std::size_t limit = live_options().max_message_bytes;
   if (message.size() > limit) {
     EmitRejected(fmt::format("oversized record: {} bytes > limit {}", message.size(), limit),
-                 message.substr(0, 4096));
+                 message.substr(0, LineReader::kOversizedPrefixBytes));
     return;
   }
   // Read the keys that order and identify the event; the decoder does the rest.
-  simdjson::dom::parser parser;
   Element doc;
-  if (parser.parse(message.data(), message.size()).get(doc) == simdjson::SUCCESS &&
+  if (parser_.parse(message.data(), message.size()).get(doc) == simdjson::SUCCESS &&
       doc.is_object()) {
     const std::string_view did = Str(doc, "did");
     const std::string_view kind = Str(doc, "kind");

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <arrow/result.h>
+#include <simdjson.h>
 
 #include <cstdint>
 #include <memory>
@@ -53,6 +54,7 @@ class BlueskySource final : public LiveSource {
   BlueskyOptions options_;
   Url base_;
   bool first_connection_ = true;
+  simdjson::dom::parser parser_;  // reused for every message: HandleMessage runs on one thread
 };
 
 }  // namespace hashlake::source

@@ -2,10 +2,9 @@
 
 #include <algorithm>
 
+#include "hashlake/source/line_reader.h"
+
 namespace hashlake::source {
-namespace {
-constexpr std::size_t kOversizedPrefix = 4096;
-}
 
 void LineFramer::Feed(std::string_view bytes, const Callback& on_line) {
   while (!bytes.empty()) {
@@ -31,7 +30,7 @@ void LineFramer::EndLine(const Callback& on_line) {
   } else if (dropped_ > 0 || line.size() > max_line_bytes_) {
     // The reported size excludes the line ending, like every other line.
     const std::size_t size = line_.size() + dropped_ - (last_ == '\r' ? 1 : 0);
-    Line out{line.substr(0, kOversizedPrefix), true, size};
+    Line out{line.substr(0, LineReader::kOversizedPrefixBytes), true, size};
     on_line(out);
   } else {
     on_line(Line{line, false, line.size()});

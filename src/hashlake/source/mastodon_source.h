@@ -43,7 +43,6 @@ class MastodonSource final : public LiveSource {
   ~MastodonSource() override;
 
   std::string Describe() const override;
-  const Url& stream_url() const { return url_; }
 
  private:
   MastodonSource(MastodonOptions options, Url url, std::string token);

@@ -47,7 +47,6 @@ class XStreamSource final : public LiveSource {
 
   std::string Describe() const override;
   /// The stream URL with its query (what is requested).
-  const Url& stream_url() const { return url_; }
 
  private:
   XStreamSource(XStreamOptions options, Url url, std::string token);

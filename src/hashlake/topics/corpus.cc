@@ -9,7 +9,7 @@
 namespace hashlake::topics {
 
 int32_t Vocabulary::Add(std::string_view term) {
-  auto it = index_.find(std::string(term));
+  auto it = index_.find(term);
   if (it != index_.end()) return it->second;
   const int32_t id = size();
   terms_.emplace_back(term);
@@ -18,11 +18,10 @@ int32_t Vocabulary::Add(std::string_view term) {
 }
 
 std::optional<int32_t> Vocabulary::Find(std::string_view term) const {
-  auto it = index_.find(std::string(term));
+  auto it = index_.find(term);
   if (it == index_.end()) return std::nullopt;
   return it->second;
 }
-
 
 arrow::Result<Corpus> BuildCorpus(const TokenizedDocs& docs, const VocabularyOptions& options) {
   if (docs.docs.empty()) return arrow::Status::Invalid("corpus: no documents");

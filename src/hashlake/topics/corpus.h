@@ -23,7 +23,12 @@ class Vocabulary {
 
  private:
   std::vector<std::string> terms_;
-  std::unordered_map<std::string, int32_t> index_;
+  // Transparent, so lookups by string_view build no string (Add runs once per token).
+  struct Hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  std::unordered_map<std::string, int32_t, Hash, std::equal_to<>> index_;
 };
 
 /// Documents as sequences of word ids, stored back to back (CSR), so memory is
