@@ -47,12 +47,18 @@ void TextCleaner::Clean(std::string_view text, std::string_view lang, CleanedTex
     }
   }
 
-  const std::string primary = PrimaryLanguageSubtag(out->lang);
-  const bool known = out->lang != "und";
-  // Only the post's own list: another language's stopwords are often content words here
-  // (English "die", "also", "war" and "man" are German words; "he" and "me" Spanish...).
-  const StopwordSet* stopwords = options_.remove_stopwords && known ? Stopwords(primary) : nullptr;
-  Stemmer* stemmer = options_.stem && known ? StemmerFor(primary) : nullptr;
+  // Posts in a row mostly share a language: its lists are looked up when it changes.
+  if (out->lang != lists_lang_) {
+    lists_lang_ = out->lang;
+    const std::string primary = PrimaryLanguageSubtag(out->lang);
+    const bool known = out->lang != "und";
+    // Only the post's own list: another language's stopwords are often content words here
+    // (English "die", "also", "war" and "man" are German words; "he" and "me" Spanish...).
+    stopwords_ = options_.remove_stopwords && known ? Stopwords(primary) : nullptr;
+    stemmer_ = options_.stem && known ? StemmerFor(primary) : nullptr;
+  }
+  const StopwordSet* stopwords = stopwords_;
+  Stemmer* stemmer = stemmer_;
 
   std::size_t n = 0;
   auto emit = [&](std::string_view token) {

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "hashlake/text/stemmer.h"
+#include "hashlake/text/stopwords.h"
 #include "hashlake/text/tokenizer.h"
 
 namespace hashlake::text {
@@ -63,6 +64,10 @@ class TextCleaner {
   std::unique_ptr<Tokenizer> tokenizer_;
   // By primary language subtag; nullptr where libstemmer has no algorithm.
   std::unordered_map<std::string, std::unique_ptr<Stemmer>> stemmers_;
+  // The lists of the language of the previous post (`lists_lang_`).
+  std::string lists_lang_;
+  const StopwordSet* stopwords_ = nullptr;
+  Stemmer* stemmer_ = nullptr;
 };
 
 }  // namespace hashlake::text
