@@ -200,15 +200,21 @@ struct TrainResult {
   int64_t tokens = 0;
   int64_t docs = 0;
   std::vector<double> doc_topics;  // D x K of the training corpus (for LDAvis)
-  Corpus train;
+  const Corpus* train = nullptr;   // the split's training part, which outlives the result
 };
 
-arrow::Result<TrainResult> Train(const Corpus& filtered, const LdaArgs& args, int32_t k, double alpha,
+// The training and held-out parts of a corpus, made once per command (SplitCorpus).
+using TrainTest = std::pair<Corpus, Corpus>;
+
+double DefaultBeta(const LdaArgs& args) {
+  return args.beta_given ? args.beta : (args.model == "lda" ? 0.01 : 0.1);
+}
+
+arrow::Result<TrainResult> Train(const TrainTest& split, const LdaArgs& args, int32_t k, double alpha,
                                  double beta, bool want_doc_topics) {
-  ARROW_ASSIGN_OR_RAISE(auto split, topics::SplitCorpus(filtered, args.holdout, args.seed));
   TrainResult result;
-  result.train = std::move(split.first);
-  const Corpus& train = result.train;
+  result.train = &split.first;
+  const Corpus& train = split.first;
   const auto start = std::chrono::steady_clock::now();
   auto progress = [&](int32_t it, double ll) {
     if (!args.quiet && (it % 10 == 0 || it == args.iterations)) {
@@ -301,7 +307,7 @@ arrow::Result<std::optional<int64_t>> Persist(const TrainResult& r, const LdaArg
     ARROW_RETURN_NOT_OK(topics::SaveModel(r.model, model_path));
   }
   if (!args.ldavis_out.empty()) {
-    ARROW_RETURN_NOT_OK(topics::WriteLdaVisJson(r.model, r.train, r.doc_topics, args.ldavis_out));
+    ARROW_RETURN_NOT_OK(topics::WriteLdaVisJson(r.model, *r.train, r.doc_topics, args.ldavis_out));
   }
   if (args.lake.empty() || args.no_record) return std::optional<int64_t>();
   topics::ModelRecord record;
@@ -320,8 +326,9 @@ arrow::Result<std::optional<int64_t>> Persist(const TrainResult& r, const LdaArg
 arrow::Status RunTrain(const LdaArgs& args) {
   ARROW_ASSIGN_OR_RAISE(Corpus raw, LoadInput(args));
   ARROW_ASSIGN_OR_RAISE(Corpus filtered, topics::FilterCorpus(raw, VocabOptions(args)));
-  const double beta = args.beta_given ? args.beta : (args.model == "lda" ? 0.01 : 0.1);
-  ARROW_ASSIGN_OR_RAISE(auto result, Train(filtered, args, args.k, args.alpha, beta, !args.ldavis_out.empty()));
+  ARROW_ASSIGN_OR_RAISE(auto split, topics::SplitCorpus(filtered, args.holdout, args.seed));
+  ARROW_ASSIGN_OR_RAISE(auto result, Train(split, args, args.k, args.alpha, DefaultBeta(args),
+                                           !args.ldavis_out.empty()));
   ARROW_ASSIGN_OR_RAISE(auto version, Persist(result, args, "train"));
   fmt::print("{}\n", MetricsJson(result, args, version));
   return arrow::Status::OK();
@@ -343,8 +350,9 @@ arrow::Status RunSweep(const LdaArgs& args) {
   ARROW_ASSIGN_OR_RAISE(Corpus filtered, topics::FilterCorpus(raw, VocabOptions(args)));
   const auto ks = args.k_grid.empty() ? std::vector<int32_t>{args.k} : args.k_grid;
   const auto alphas = args.alpha_grid.empty() ? std::vector<double>{args.alpha} : args.alpha_grid;
-  const double default_beta = args.beta_given ? args.beta : (args.model == "lda" ? 0.01 : 0.1);
-  const auto betas = args.beta_grid.empty() ? std::vector<double>{default_beta} : args.beta_grid;
+  const auto betas = args.beta_grid.empty() ? std::vector<double>{DefaultBeta(args)} : args.beta_grid;
+  // One split for every setting: the same seed gives the same split each time.
+  ARROW_ASSIGN_OR_RAISE(auto split, topics::SplitCorpus(filtered, args.holdout, args.seed));
   fmt::print("{:>5} {:>8} {:>8} {:>12} {:>9} {:>9} {:>9} {:>9} {:>9}\n", "k", "alpha", "beta",
              "perplexity", "c_v", "npmi", "umass", "diversity", "seconds");
   std::optional<TrainResult> best;
@@ -354,7 +362,7 @@ arrow::Status RunSweep(const LdaArgs& args) {
   for (int32_t k : ks) {
     for (double alpha : alphas) {
       for (double beta : betas) {
-        ARROW_ASSIGN_OR_RAISE(auto result, Train(filtered, quiet, k, alpha, beta, !args.ldavis_out.empty()));
+        ARROW_ASSIGN_OR_RAISE(auto result, Train(split, quiet, k, alpha, beta, !args.ldavis_out.empty()));
         const Metrics& m = result.metrics;
         fmt::print("{:>5} {:>8.4g} {:>8.4g} {:>12.2f} {:>9.4f} {:>9.4f} {:>9.4f} {:>9.3f} {:>9.2f}\n",
                    k, alpha, beta, m.perplexity.value_or(NAN), m.c_v, m.npmi, m.umass, m.diversity,
