@@ -17,23 +17,26 @@ class RecentSet {
 
   /// Adds `key`; false when it was already present (a duplicate).
   bool Insert(std::string_view key) {
-    std::string k(key);
-    if (set_.contains(k)) return false;
-    set_.insert(k);
-    order_.push_back(std::move(k));
+    const auto [it, inserted] = set_.emplace(key);
+    if (!inserted) return false;
+    order_.push_back(*it);  // set nodes never move: the view stays valid until erased
     if (order_.size() > capacity_) {
-      set_.erase(order_.front());
+      set_.erase(set_.find(order_.front()));
       order_.pop_front();
     }
     return true;
   }
-  bool Contains(std::string_view key) const { return set_.contains(std::string(key)); }
+  bool Contains(std::string_view key) const { return set_.contains(key); }
   std::size_t size() const { return order_.size(); }
 
  private:
+  struct Hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
   std::size_t capacity_;
-  std::unordered_set<std::string> set_;
-  std::deque<std::string> order_;
+  std::unordered_set<std::string, Hash, std::equal_to<>> set_;
+  std::deque<std::string_view> order_;  // into set_'s keys, oldest first
 };
 
 }  // namespace hashlake::source

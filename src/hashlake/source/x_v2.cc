@@ -12,10 +12,14 @@
 namespace hashlake::source::internal {
 namespace {
 
+struct User {
+  std::string username;
+  std::string location;  // only with user.fields=location; free text, often empty
+};
+
 struct Includes {
-  std::unordered_map<std::string, std::string> usernames;  // user id -> username
-  std::unordered_map<std::string, std::string> locations;  // user id -> profile location
-  std::unordered_map<std::string, Element> places;         // place id -> place
+  std::unordered_map<std::string, User> users;      // user id -> user
+  std::unordered_map<std::string, Element> places;  // place id -> place
 };
 
 Includes ReadIncludes(Element e) {
@@ -24,12 +28,8 @@ Includes ReadIncludes(Element e) {
   if (!includes) return inc;
   if (auto users = Array(*includes, "users")) {
     for (Element u : *users) {
-      const std::string id = IdStr(u, "id");
-      inc.usernames[id] = std::string(Str(u, "username"));
-      // Only with user.fields=location; free text, often empty.
-      if (const std::string_view location = Str(u, "location"); !location.empty()) {
-        inc.locations[id] = std::string(location);
-      }
+      inc.users[IdStr(u, "id")] = {std::string(Str(u, "username")),
+                                   std::string(Str(u, "location"))};
     }
   }
   if (auto places = Array(*includes, "places")) {
@@ -66,11 +66,9 @@ void DecodeTweet(Element t, const Includes& inc, DecodeContext* ctx) {
     return;
   }
   post.author_id = IdStr(t, "author_id");
-  if (auto it = inc.usernames.find(post.author_id); it != inc.usernames.end()) {
-    post.author_handle = it->second;
-  }
-  if (auto it = inc.locations.find(post.author_id); it != inc.locations.end()) {
-    post.author_location = it->second;
+  if (auto it = inc.users.find(post.author_id); it != inc.users.end()) {
+    post.author_handle = it->second.username;
+    post.author_location = it->second.location;
   }
   post.lang = std::string(Str(t, "lang"));
   post.text = text::DecodeHtmlEntities(Str(t, "text"));  // v2 escapes &, < and > too
