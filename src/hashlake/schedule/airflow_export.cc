@@ -173,7 +173,7 @@ arrow::Result<std::string> ExportAirflowDag(const Pipeline& pipeline,
                        CatchupName(flow.catchup))),
         schedule, flow.catchup == Catchup::kAll ? "True" : "False", dag_var);
     // job -> (first task variable, last task variable)
-    std::map<std::string, std::pair<std::string, std::string>> ends;
+    std::map<std::string, std::string> last_var;  // job -> the variable of its last run
     std::set<std::string> used;
     for (const auto& name : flow.jobs) {
       const JobSpec& job = *pipeline.FindJob(name);
@@ -206,9 +206,9 @@ arrow::Result<std::string> ExportAirflowDag(const Pipeline& pipeline,
         if (!vars.empty()) out += fmt::format("    {} >> {}\n", vars.back(), var);
         vars.push_back(var);
       }
-      ends[name] = {vars.front(), vars.back()};
+      last_var[name] = vars.back();
       for (const auto& dep : job.after) {
-        out += fmt::format("    {} >> {}\n", ends.at(dep).second, vars.front());
+        out += fmt::format("    {} >> {}\n", last_var.at(dep), vars.front());
       }
     }
   }

@@ -662,7 +662,6 @@ arrow::Result<Pipeline> ParsePipeline(std::string_view toml_text,
             continue;
           }
           points *= texts.size();
-          job.params[axis] = texts.front();  // for validation only
           job.grid.emplace_back(axis, std::move(texts));
         }
         if (points > 1000) {
@@ -670,7 +669,10 @@ arrow::Result<Pipeline> ParsePipeline(std::string_view toml_text,
               fmt::format("{}.grid: {} combinations (allowed: at most 1000)", where, points));
         }
       }
-      CheckCommandParams(job.command, job.params, where, options, &errors);
+      // Every run sets the grid's parameters: the first values stand for them here.
+      auto checked = job.params;
+      for (const auto& [axis, values] : job.grid) checked[axis] = values.front();
+      CheckCommandParams(job.command, checked, where, options, &errors);
       if (const toml::node* after = table->get("after")) {
         const toml::array* array = after->as_array();
         if (array == nullptr) errors.Add(where + ".after: must be an array of job names");
@@ -737,10 +739,6 @@ arrow::Result<Pipeline> ParsePipeline(std::string_view toml_text,
       }
       pipeline.jobs.push_back(std::move(job));
     }
-  }
-  // Restore grid-free parameters (the first grid value was only there for validation).
-  for (auto& job : pipeline.jobs) {
-    for (const auto& [axis, values] : job.grid) job.params.erase(axis);
   }
   if (pipeline.services.empty() && pipeline.jobs.empty()) {
     errors.Add("pipeline has no [services.NAME] and no [jobs.NAME] (allowed: at least one)");
